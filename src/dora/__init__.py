@@ -1,0 +1,1 @@
+"""DORA metrics of a git hosting platform."""

@@ -1,0 +1,1 @@
+"""Storage and outside-world adapters behind the ports."""

@@ -1,0 +1,203 @@
+"""In-memory adapters: the fakes behind the fast tests and a quick demo.
+
+A unit of work stages nothing: the use cases check every item before they
+write, so a failed request has written nothing by the time it fails.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Self
+
+from dora.domain.metrics import Change, DeployedAt, LeadTimeFrom
+from dora.domain.model import (
+    Commit,
+    Deployment,
+    Repo,
+    RepoPath,
+    Scope,
+    ScopeType,
+    ShippedChange,
+)
+from dora.ports.repositories import Snapshot, SnapshotKey, TimeRange
+
+
+@dataclass
+class MemoryDatabase:
+    repos: dict[RepoPath, Repo] = field(default_factory=dict)
+    versions: dict[int, int] = field(default_factory=dict)
+    attributed: dict[int, int] = field(default_factory=dict)
+    commits: dict[int, dict[str, Commit]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
+    deployments: dict[int, dict[str, Deployment]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
+    changes: dict[int, list[ShippedChange]] = field(default_factory=dict)
+    snapshots: dict[SnapshotKey, Snapshot] = field(default_factory=dict)
+    sequence: int = 0
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def next_seq(self) -> int:
+        self.sequence += 1
+        return self.sequence
+
+
+class MemoryRepoCatalog:
+    def __init__(self, db: MemoryDatabase) -> None:
+        self.db = db
+
+    async def ensure(
+        self, path: RepoPath, default_branch: str | None
+    ) -> tuple[Repo, bool]:
+        if path in self.db.repos:
+            return self.db.repos[path], False
+        repo = Repo(self.db.next_seq(), path, default_branch)
+        self.db.repos[path] = repo
+        self.db.versions[repo.id] = 0
+        return repo, True
+
+    async def get(self, path: RepoPath) -> Repo | None:
+        return self.db.repos.get(path)
+
+    async def in_scope(self, scope: Scope) -> list[Repo] | None:
+        depth = {ScopeType.ORG: 1, ScopeType.PROJECT: 2, ScopeType.REPO: 3}
+        parts = tuple(scope.path.split("/"))
+        repos = [
+            repo
+            for path, repo in self.db.repos.items()
+            if (path.org, path.project, path.repo)[: depth[scope.type]] == parts
+        ]
+        return sorted(repos, key=lambda r: r.id) if repos else None
+
+    async def touch(self, repo_id: int) -> None:
+        self.db.versions[repo_id] += 1
+
+    async def versions(self, repo_ids: Sequence[int]) -> dict[int, int]:
+        return {repo_id: self.db.versions[repo_id] for repo_id in repo_ids}
+
+    async def attributed_version(self, repo_id: int) -> int | None:
+        return self.db.attributed.get(repo_id)
+
+    async def lock_for_attribution(self, repo_id: int) -> int:
+        return self.db.versions[repo_id]
+
+    async def mark_attributed(self, repo_id: int, version: int) -> None:
+        self.db.attributed[repo_id] = version
+
+
+class MemoryCommitRepository:
+    def __init__(self, db: MemoryDatabase) -> None:
+        self.db = db
+
+    async def add(self, repo_id: int, commits: Sequence[Commit]) -> int:
+        stored = self.db.commits[repo_id]
+        inserted = 0
+        for commit in commits:
+            if commit.sha not in stored:
+                stored[commit.sha] = commit
+                inserted += 1
+        return inserted
+
+    async def get(self, repo_id: int, sha: str) -> Commit | None:
+        return self.db.commits[repo_id].get(sha)
+
+    async def graph(self, repo_id: int) -> Mapping[str, Commit]:
+        return self.db.commits[repo_id]
+
+
+class MemoryDeploymentRepository:
+    def __init__(self, db: MemoryDatabase) -> None:
+        self.db = db
+
+    async def upsert(
+        self, repo_id: int, deployment: Deployment
+    ) -> tuple[Deployment, bool]:
+        stored = self.db.deployments[repo_id]
+        existing = stored.get(deployment.id)
+        seq = existing.seq if existing else self.db.next_seq()
+        stored[deployment.id] = dataclasses.replace(deployment, seq=seq)
+        return stored[deployment.id], existing is None
+
+    async def get(self, repo_id: int, deployment_id: str) -> Deployment | None:
+        return self.db.deployments[repo_id].get(deployment_id)
+
+    async def of_repo(self, repo_id: int) -> list[Deployment]:
+        return list(self.db.deployments[repo_id].values())
+
+    async def counted(
+        self, repo_ids: Sequence[int], environment: str, during: TimeRange
+    ) -> list[DeployedAt]:
+        return [
+            DeployedAt(d.finished_at, d.sha in self.db.commits[repo_id])
+            for repo_id in repo_ids
+            for d in self.db.deployments[repo_id].values()
+            if d.counted
+            and d.environment == environment
+            and d.finished_at is not None
+            and during.start <= d.finished_at < during.end
+        ]
+
+
+class MemoryShippedChangeRepository:
+    def __init__(self, db: MemoryDatabase) -> None:
+        self.db = db
+
+    async def replace(self, repo_id: int, changes: Sequence[ShippedChange]) -> None:
+        self.db.changes[repo_id] = list(changes)
+
+    async def lead_times(
+        self,
+        repo_ids: Sequence[int],
+        environment: str,
+        during: TimeRange,
+        start: LeadTimeFrom,
+    ) -> list[Change]:
+        authored = start is LeadTimeFrom.AUTHORED
+        return [
+            Change(c.finished_at, c.lead_time_seconds(authored))
+            for repo_id in repo_ids
+            for c in self.db.changes.get(repo_id, [])
+            if c.counted
+            and c.environment == environment
+            and during.start <= c.finished_at < during.end
+        ]
+
+
+class MemorySnapshotRepository:
+    def __init__(self, db: MemoryDatabase) -> None:
+        self.db = db
+
+    async def get(self, key: SnapshotKey) -> Snapshot | None:
+        return self.db.snapshots.get(key)
+
+    async def put(self, snapshot: Snapshot) -> None:
+        self.db.snapshots[snapshot.key] = snapshot
+
+
+class MemoryUnitOfWork:
+    def __init__(self, db: MemoryDatabase) -> None:
+        self.db = db
+        self.repos = MemoryRepoCatalog(db)
+        self.commits = MemoryCommitRepository(db)
+        self.deployments = MemoryDeploymentRepository(db)
+        self.changes = MemoryShippedChangeRepository(db)
+        self.snapshots = MemorySnapshotRepository(db)
+        self.committed = False
+
+    async def __aenter__(self) -> Self:
+        await self.db.lock.acquire()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self.db.lock.release()
+
+    async def commit(self) -> None:
+        self.committed = True
+
+    async def rollback(self) -> None:
+        """Nothing to undo: use cases validate before they write."""

@@ -1,0 +1,1 @@
+"""The DORA vocabulary and its rules, free of any framework."""

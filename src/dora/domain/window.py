@@ -1,0 +1,120 @@
+"""Windows of calendar days in a time zone, and their periods."""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dora.domain.errors import InvalidParameter
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+MAX_DAYS = 36_600  # a century: beyond it a window is a typo, not a question
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+class Granularity(enum.StrEnum):
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+
+
+def parse_date(text: str, field_name: str) -> date:
+    if not ISO_DATE.fullmatch(text):
+        raise InvalidParameter(f"{field_name}: {text!r} is not a date YYYY-MM-DD")
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise InvalidParameter(f"{field_name}: {text!r} is not a real date") from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise InvalidParameter(
+            f"{field_name}: {text!r} is outside the years {FIRST_YEAR}-{LAST_YEAR}"
+        )
+    return day
+
+
+def parse_zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise InvalidParameter(f"tz: {name!r} is not an IANA time zone") from None
+
+
+def parse_granularity(text: str) -> Granularity:
+    try:
+        return Granularity(text)
+    except ValueError:
+        raise InvalidParameter(
+            f"granularity: {text!r} is not one of day, week, month"
+        ) from None
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class Window:
+    """Calendar days `start` to `end`, both inclusive, read in `tz`."""
+
+    start: date
+    end: date
+    tz: ZoneInfo
+
+    @classmethod
+    def parse(cls, start: str, end: str, tz: str = "UTC") -> Window:
+        first = parse_date(start, "from")
+        last = parse_date(end, "to")
+        if first > last:
+            raise InvalidParameter(f"from: {start!r} is after to {end!r}")
+        if (last - first).days >= MAX_DAYS:
+            raise InvalidParameter(
+                f"to: {end!r} is more than {MAX_DAYS} days after from {start!r}"
+            )
+        return cls(first, last, parse_zone(tz))
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        """Return the first instant and the instant just after, in UTC."""
+        return self._instant(self.start), self._instant(self.end + timedelta(1))
+
+    def _instant(self, day: date) -> datetime:
+        return datetime.combine(day, time(), tzinfo=self.tz).astimezone(UTC)
+
+    def local_date(self, instant: datetime) -> date:
+        return instant.astimezone(self.tz).date()
+
+    def contains(self, instant: datetime) -> bool:
+        first, after = self.bounds()
+        return first <= instant < after
+
+    def previous(self) -> Window:
+        """Return the window of equal length that ends the day before."""
+        length = timedelta(days=self.days)
+        return Window(self.start - length, self.start - timedelta(1), self.tz)
+
+    def periods(self, granularity: Granularity) -> list[Period]:
+        """Cut the window into periods, clipping those at its edges."""
+        periods = []
+        day = self.start
+        while day <= self.end:
+            end = min(self.end, _period_end(day, granularity))
+            periods.append(Period(day, end))
+            day = end + timedelta(1)
+        return periods
+
+
+def _period_end(day: date, granularity: Granularity) -> date:
+    if granularity is Granularity.DAY:
+        return day
+    if granularity is Granularity.WEEK:
+        return day + timedelta(days=6 - day.weekday())
+    following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return following - timedelta(1)

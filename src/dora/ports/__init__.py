@@ -1,0 +1,1 @@
+"""What the service needs from storage, as protocols the adapters fulfil."""

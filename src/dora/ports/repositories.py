@@ -1,0 +1,141 @@
+"""Repository protocols over the platform data and the computed tables."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol, Self
+
+from dora.domain.metrics import Change, DeployedAt, LeadTimeFrom
+from dora.domain.model import (
+    Commit,
+    Deployment,
+    Repo,
+    RepoPath,
+    Scope,
+    ShippedChange,
+)
+
+
+@dataclass(frozen=True)
+class TimeRange:
+    """Instants `start` (inclusive) to `end` (exclusive), in UTC."""
+
+    start: datetime
+    end: datetime
+
+
+class RepoCatalog(Protocol):
+    async def ensure(
+        self, path: RepoPath, default_branch: str | None
+    ) -> tuple[Repo, bool]:
+        """Return the repo, creating it (and its org and project) if missing."""
+
+    async def get(self, path: RepoPath) -> Repo | None: ...
+
+    async def in_scope(self, scope: Scope) -> list[Repo] | None:
+        """Return the repos beneath a scope, or `None` if the scope is unknown."""
+
+    async def touch(self, repo_id: int) -> None:
+        """Record that data of the repo changed."""
+
+    async def versions(self, repo_ids: Sequence[int]) -> dict[int, int]:
+        """Return each repo's data version, raised by every accepted write."""
+
+    async def attributed_version(self, repo_id: int) -> int | None:
+        """Return the data version the stored attribution was computed at."""
+
+    async def lock_for_attribution(self, repo_id: int) -> int:
+        """Serialize attribution of a repo; return its current data version."""
+
+    async def mark_attributed(self, repo_id: int, version: int) -> None: ...
+
+
+class CommitRepository(Protocol):
+    async def add(self, repo_id: int, commits: Sequence[Commit]) -> int:
+        """Store the commits whose sha is new; return how many were new."""
+
+    async def get(self, repo_id: int, sha: str) -> Commit | None: ...
+
+    async def graph(self, repo_id: int) -> Mapping[str, Commit]:
+        """Return every commit of the repo by sha."""
+
+
+class DeploymentRepository(Protocol):
+    async def upsert(
+        self, repo_id: int, deployment: Deployment
+    ) -> tuple[Deployment, bool]:
+        """Store or update a deployment by id; return it and whether it is new."""
+
+    async def get(self, repo_id: int, deployment_id: str) -> Deployment | None: ...
+
+    async def of_repo(self, repo_id: int) -> list[Deployment]:
+        """Return every deployment of the repo, all environments."""
+
+    async def counted(
+        self, repo_ids: Sequence[int], environment: str, during: TimeRange
+    ) -> list[DeployedAt]:
+        """Return the counted deployments that finished during the range."""
+
+
+class ShippedChangeRepository(Protocol):
+    async def replace(self, repo_id: int, changes: Sequence[ShippedChange]) -> None:
+        """Replace the repo's whole attribution with `changes`."""
+
+    async def lead_times(
+        self,
+        repo_ids: Sequence[int],
+        environment: str,
+        during: TimeRange,
+        start: LeadTimeFrom,
+    ) -> list[Change]:
+        """Return the counted changes deployed during the range."""
+
+
+@dataclass(frozen=True)
+class SnapshotKey:
+    scope: Scope
+    period_start: str
+    period_end: str
+    environment: str
+    granularity: str
+    tz: str
+    lead_time_from: str
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    key: SnapshotKey
+    data_version: str
+    answer: dict[str, Any]
+    computed_at: datetime
+
+
+class SnapshotRepository(Protocol):
+    async def get(self, key: SnapshotKey) -> Snapshot | None: ...
+
+    async def put(self, snapshot: Snapshot) -> None:
+        """Store the snapshot, replacing any of the same key."""
+
+
+class UnitOfWork(Protocol):
+    """One transaction over every repository; nothing persists uncommitted."""
+
+    repos: RepoCatalog
+    commits: CommitRepository
+    deployments: DeploymentRepository
+    changes: ShippedChangeRepository
+    snapshots: SnapshotRepository
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(self, *exc_info: object) -> None: ...
+
+    async def commit(self) -> None: ...
+
+    async def rollback(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self) -> UnitOfWork: ...

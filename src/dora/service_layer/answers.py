@@ -1,0 +1,59 @@
+"""The metrics answer as the REST API and the command line print it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from dora.domain.metrics import Figures, LeadTime
+from dora.service_layer.queries import MetricsQuery
+
+DECIMALS = 6
+
+
+def render(
+    query: MetricsQuery, figures: Figures, computed_at: datetime
+) -> dict[str, Any]:
+    return {
+        "scope": query.scope.type.value,
+        "id": query.scope.path,
+        "from": query.window.start.isoformat(),
+        "to": query.window.end.isoformat(),
+        "environment": query.environment,
+        "granularity": query.granularity.value,
+        "tz": query.tz_name,
+        "lead_time_from": query.lead_time_from.value,
+        "deployment_frequency": figures.deployment_frequency,
+        "deployments_per_day": _round(figures.deployments_per_day),
+        "deployments_per_week": _round(figures.deployments_per_week),
+        "deployment_days": figures.deployment_days,
+        **_lead_time(figures.lead_time),
+        "series": [
+            {
+                "period_start": item.period.start.isoformat(),
+                "period_end": item.period.end.isoformat(),
+                "deployment_frequency": item.deployment_frequency,
+                "deployment_days": item.deployment_days,
+                **_lead_time(item.lead_time),
+            }
+            for item in figures.series
+        ],
+        "data_quality": {
+            "deployments_unknown_sha": figures.deployments_unknown_sha,
+            "negative_lead_times_clamped": figures.negative_lead_times_clamped,
+        },
+        "computed_at": computed_at.isoformat().replace("+00:00", "Z"),
+    }
+
+
+def _lead_time(lead_time: LeadTime) -> dict[str, Any]:
+    return {
+        "changes": lead_time.changes,
+        "lead_time_avg_hours": _round(lead_time.avg_hours),
+        "lead_time_median_hours": _round(lead_time.median_hours),
+        "lead_time_p90_hours": _round(lead_time.p90_hours),
+    }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, DECIMALS)

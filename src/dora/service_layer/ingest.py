@@ -1,0 +1,81 @@
+"""Accept platform data: repos, commits and deployments."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from dora.domain.errors import NotFound
+from dora.domain.model import Commit, Deployment, Repo, RepoPath
+from dora.ports.repositories import UnitOfWork
+
+logger = logging.getLogger(__name__)
+
+
+async def put_repo(
+    uow: UnitOfWork, path: RepoPath, default_branch: str | None = None
+) -> tuple[Repo, bool]:
+    """Create the repo (with its org and project) unless it exists."""
+    async with uow:
+        repo, created = await uow.repos.ensure(path, default_branch)
+        await uow.commit()
+    return repo, created
+
+
+async def existing_repo(uow: UnitOfWork, path: RepoPath) -> Repo:
+    repo = await uow.repos.get(path)
+    if repo is None:
+        raise NotFound(f"repo: {str(path)!r} does not exist")
+    return repo
+
+
+async def add_commits(
+    uow: UnitOfWork, path: RepoPath, commits: Sequence[Commit]
+) -> int:
+    """Store the commits not stored yet; return how many were new."""
+    async with uow:
+        repo = await existing_repo(uow, path)
+        inserted = await uow.commits.add(repo.id, commits)
+        if inserted:
+            await uow.repos.touch(repo.id)
+        await uow.commit()
+    return inserted
+
+
+async def record_deployment(
+    uow: UnitOfWork, path: RepoPath, deployment: Deployment
+) -> tuple[Deployment, bool]:
+    """Store a deployment, or update the one with the same id."""
+    async with uow:
+        repo = await existing_repo(uow, path)
+        stored, created = await uow.deployments.upsert(repo.id, deployment)
+        await uow.repos.touch(repo.id)
+        await uow.commit()
+    return stored, created
+
+
+async def import_history(
+    uow: UnitOfWork,
+    path: RepoPath,
+    commits: Sequence[Commit],
+    deployments: Sequence[Deployment],
+) -> tuple[int, int]:
+    """Load an export in one transaction; return new commits and deployments."""
+    async with uow:
+        repo, _ = await uow.repos.ensure(path, None)
+        inserted = await uow.commits.add(repo.id, commits)
+        created = 0
+        for deployment in deployments:
+            _, is_new = await uow.deployments.upsert(repo.id, deployment)
+            created += is_new
+        await uow.repos.touch(repo.id)
+        await uow.commit()
+    logger.info(
+        "imported %s: %d of %d commits new, %d of %d deployments new",
+        path,
+        inserted,
+        len(commits),
+        created,
+        len(deployments),
+    )
+    return inserted, created

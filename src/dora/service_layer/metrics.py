@@ -1,0 +1,106 @@
+"""Answer metrics questions from fresh snapshots or a new computation."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from datetime import UTC, datetime
+from typing import Any
+
+from dora.domain.errors import NotFound
+from dora.domain.metrics import measure
+from dora.domain.model import Deployment, Repo
+from dora.domain.shipping import ship_chain
+from dora.ports.repositories import (
+    Snapshot,
+    SnapshotKey,
+    TimeRange,
+    UnitOfWork,
+)
+from dora.service_layer.answers import render
+from dora.service_layer.queries import MetricsQuery
+
+logger = logging.getLogger(__name__)
+
+
+async def dora_metrics(
+    uow: UnitOfWork, query: MetricsQuery, recompute: bool = False
+) -> dict[str, Any]:
+    """Return the metrics answer, served from a snapshot while it is fresh."""
+    key = snapshot_key(query)
+    async with uow:
+        repos = await uow.repos.in_scope(query.scope)
+        if repos is None:
+            raise NotFound(
+                f"id: {query.scope.type.value} {query.scope.path!r} does not exist"
+            )
+        version = await scope_version(uow, repos)
+        if not recompute:
+            stored = await uow.snapshots.get(key)
+            if stored is not None and stored.data_version == version:
+                return stored.answer
+        answer = await compute(uow, query, repos)
+        await uow.snapshots.put(Snapshot(key, version, answer, datetime.now(UTC)))
+        await uow.commit()
+    return answer
+
+
+async def compute(
+    uow: UnitOfWork, query: MetricsQuery, repos: list[Repo]
+) -> dict[str, Any]:
+    began = time.perf_counter()
+    for repo in repos:
+        await attribute(uow, repo)
+    ids = [repo.id for repo in repos]
+    during = TimeRange(*query.window.bounds())
+    deployments = await uow.deployments.counted(ids, query.environment, during)
+    changes = await uow.changes.lead_times(
+        ids, query.environment, during, query.lead_time_from
+    )
+    figures = measure(query.window, query.granularity, deployments, changes)
+    logger.info(
+        "computed %s %s %s..%s: %d deployments, %d changes in %.1f ms",
+        query.scope.type.value,
+        query.scope.path,
+        query.window.start,
+        query.window.end,
+        len(deployments),
+        len(changes),
+        (time.perf_counter() - began) * 1000,
+    )
+    return render(query, figures, datetime.now(UTC))
+
+
+async def attribute(uow: UnitOfWork, repo: Repo) -> None:
+    """Bring the repo's record of which deployment shipped what up to date."""
+    version = await uow.repos.lock_for_attribution(repo.id)
+    if await uow.repos.attributed_version(repo.id) == version:
+        return
+    graph = await uow.commits.graph(repo.id)
+    chains: dict[str, list[Deployment]] = defaultdict(list)
+    for deployment in await uow.deployments.of_repo(repo.id):
+        chains[deployment.environment].append(deployment)
+    changes = [
+        change for chain in chains.values() for change in ship_chain(chain, graph)
+    ]
+    await uow.changes.replace(repo.id, changes)
+    await uow.repos.mark_attributed(repo.id, version)
+
+
+async def scope_version(uow: UnitOfWork, repos: list[Repo]) -> str:
+    """Return a token that changes whenever data of any repo changes."""
+    versions = await uow.repos.versions([repo.id for repo in repos])
+    return f"{len(versions)}:{sum(versions.values())}"
+
+
+def snapshot_key(query: MetricsQuery) -> SnapshotKey:
+    return SnapshotKey(
+        scope=query.scope,
+        period_start=query.window.start.isoformat(),
+        period_end=query.window.end.isoformat(),
+        environment=query.environment,
+        granularity=query.granularity.value,
+        tz=query.tz_name,
+        lead_time_from=query.lead_time_from.value,
+    )

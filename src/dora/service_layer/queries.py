@@ -1,0 +1,77 @@
+"""The parameters of a metrics question, parsed and checked."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from dora.domain.errors import InvalidParameter
+from dora.domain.metrics import LeadTimeFrom
+from dora.domain.model import DEFAULT_ENVIRONMENT, Scope
+from dora.domain.validation import check_environment
+from dora.domain.window import Granularity, Window, parse_granularity
+
+KNOWN = {
+    "scope",
+    "id",
+    "from",
+    "to",
+    "granularity",
+    "environment",
+    "tz",
+    "lead_time_from",
+    "compare",
+}
+
+
+@dataclass(frozen=True)
+class MetricsQuery:
+    scope: Scope
+    window: Window
+    granularity: Granularity
+    environment: str
+    lead_time_from: LeadTimeFrom
+
+    @classmethod
+    def parse(cls, params: Mapping[str, object]) -> MetricsQuery:
+        """Build a query from request parameters, naming any bad one."""
+        scope = Scope.parse(_required(params, "scope"), _required(params, "id"))
+        window = Window.parse(
+            _required(params, "from"),
+            _required(params, "to"),
+            _optional(params, "tz", "UTC"),
+        )
+        return cls(
+            scope=scope,
+            window=window,
+            granularity=parse_granularity(_optional(params, "granularity", "week")),
+            environment=check_environment(
+                _optional(params, "environment", DEFAULT_ENVIRONMENT)
+            ),
+            lead_time_from=LeadTimeFrom.parse(
+                _optional(params, "lead_time_from", "committed")
+            ),
+        )
+
+    @property
+    def tz_name(self) -> str:
+        return str(self.window.tz.key)
+
+
+def _required(params: Mapping[str, object], name: str) -> str:
+    if name not in params or params[name] in (None, ""):
+        raise InvalidParameter(f"{name}: the parameter is required")
+    return _text(params, name)
+
+
+def _optional(params: Mapping[str, object], name: str, default: str) -> str:
+    if name not in params or params[name] is None:
+        return default
+    return _text(params, name)
+
+
+def _text(params: Mapping[str, object], name: str) -> str:
+    value = params[name]
+    if not isinstance(value, str):
+        raise InvalidParameter(f"{name}: {value!r} is not a string")
+    return value
