@@ -201,3 +201,6 @@ class MemoryUnitOfWork:
 
     async def rollback(self) -> None:
         """Nothing to undo: use cases validate before they write."""
+
+    async def ping(self) -> None:
+        """Memory always answers."""

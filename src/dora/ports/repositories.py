@@ -136,6 +136,9 @@ class UnitOfWork(Protocol):
 
     async def rollback(self) -> None: ...
 
+    async def ping(self) -> None:
+        """Raise `Unavailable` unless the storage answers."""
+
 
 class UnitOfWorkFactory(Protocol):
     def __call__(self) -> UnitOfWork: ...

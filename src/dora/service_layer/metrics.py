@@ -46,6 +46,12 @@ async def dora_metrics(
     return answer
 
 
+async def ping(uow: UnitOfWork) -> None:
+    """Check that the storage answers."""
+    async with uow:
+        await uow.ping()
+
+
 async def compute(
     uow: UnitOfWork, query: MetricsQuery, repos: list[Repo]
 ) -> dict[str, Any]:

@@ -1,0 +1,32 @@
+"""The composition root: which adapter serves which port."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from dependency_injector import containers, providers
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+from dora.adapters.sql_database import SqlUnitOfWork, open_engine
+
+
+async def _engine(url: str) -> AsyncIterator[AsyncEngine]:
+    engine = await open_engine(url)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+class Container(containers.DeclarativeContainer):
+    """Wires settings to the SQL adapters; tests override `uow`."""
+
+    settings = providers.Dependency()
+
+    engine = providers.Resource(_engine, url=settings.provided.database_url)
+
+    session_factory = providers.Singleton(
+        async_sessionmaker, engine, expire_on_commit=False
+    )
+
+    uow = providers.Factory(SqlUnitOfWork, session_factory=session_factory)

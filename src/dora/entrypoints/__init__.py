@@ -1,0 +1,1 @@
+"""The ways in: the REST service and the command line."""

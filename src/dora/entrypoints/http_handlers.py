@@ -1,0 +1,156 @@
+"""REST handlers: parse, call a use case, respond."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp import web
+
+from dora.container import Container
+from dora.domain.errors import InvalidPayload, Problem
+from dora.domain.model import Deployment, Repo, RepoPath
+from dora.entrypoints.http_errors import UnsupportedMediaType
+from dora.entrypoints.schemas import (
+    CommitBatch,
+    DeploymentIn,
+    RepoIn,
+    WireT,
+    parse,
+)
+from dora.ports.repositories import UnitOfWork
+from dora.service_layer import ingest, metrics
+from dora.service_layer.queries import MetricsQuery
+
+CONTAINER = web.AppKey("container", Container)
+REPO = "/api/v1/repos/{org}/{project}/{repo}"
+
+routes = web.RouteTableDef()
+
+
+@routes.put(REPO)
+async def put_repo(request: web.Request) -> web.Response:
+    path = repo_path(request)
+    body = await json_body(request, RepoIn, optional=True)
+
+    repo, created = await ingest.put_repo(uow(request), path, body.default_branch)
+
+    return web.json_response(repo_json(repo), status=201 if created else 200)
+
+
+@routes.post(REPO + "/commits")
+async def post_commits(request: web.Request) -> web.Response:
+    path = repo_path(request)
+    batch = await json_body(request, CommitBatch)
+
+    commits = [item.to_domain() for item in batch.commits]
+    inserted = await ingest.add_commits(uow(request), path, commits)
+
+    return web.json_response({"received": len(commits), "inserted": inserted})
+
+
+@routes.post(REPO + "/deployments")
+async def post_deployment(request: web.Request) -> web.Response:
+    path = repo_path(request)
+    item = await json_body(request, DeploymentIn)
+
+    stored, created = await ingest.record_deployment(
+        uow(request), path, item.to_domain()
+    )
+
+    return web.json_response(deployment_json(stored), status=201 if created else 200)
+
+
+@routes.get("/api/v1/metrics/dora")
+async def get_metrics(request: web.Request) -> web.Response:
+    query = MetricsQuery.parse(request.query)
+
+    answer = await metrics.dora_metrics(uow(request), query)
+
+    return web.json_response(answer)
+
+
+@routes.post("/api/v1/metrics/dora/recompute")
+async def recompute_metrics(request: web.Request) -> web.Response:
+    query = MetricsQuery.parse(await json_object(request))
+
+    answer = await metrics.dora_metrics(uow(request), query, recompute=True)
+
+    return web.json_response(answer)
+
+
+@routes.get("/healthz")
+async def healthz(request: web.Request) -> web.Response:
+    await metrics.ping(uow(request))
+
+    return web.json_response({"status": "ok"})
+
+
+def uow(request: web.Request) -> UnitOfWork:
+    unit: UnitOfWork = request.app[CONTAINER].uow()
+    return unit
+
+
+def repo_path(request: web.Request) -> RepoPath:
+    info = request.match_info
+    return RepoPath.parse(f"{info['org']}/{info['project']}/{info['repo']}", "path")
+
+
+async def raw_body(request: web.Request, optional: bool = False) -> bytes | None:
+    raw = await request.read()
+    if optional and not raw.strip():
+        return None
+    content_type = request.content_type
+    if content_type != "application/json" and not content_type.endswith("+json"):
+        raise UnsupportedMediaType(
+            f"Content-Type: {content_type!r} is not application/json"
+        )
+    return raw
+
+
+async def json_body(
+    request: web.Request, model: type[WireT], optional: bool = False
+) -> WireT:
+    raw = await raw_body(request, optional)
+    return parse(model, b"{}" if raw is None else raw)
+
+
+async def json_object(request: web.Request) -> dict[str, Any]:
+    raw = await raw_body(request, optional=True)
+    try:
+        value = json.loads(raw) if raw else {}
+    except (ValueError, UnicodeDecodeError) as error:
+        problem = Problem("body", f"not valid JSON ({error})")
+        raise InvalidPayload(f"body: {problem.message}", [problem]) from None
+    if not isinstance(value, dict):
+        problem = Problem("body", f"a JSON {type(value).__name__} is not an object")
+        raise InvalidPayload(f"body: {problem.message}", [problem])
+    return value
+
+
+def repo_json(repo: Repo) -> dict[str, Any]:
+    return {
+        "id": repo.id,
+        "path": str(repo.path),
+        "org": repo.path.org,
+        "project": repo.path.project,
+        "repo": repo.path.repo,
+        "default_branch": repo.default_branch,
+    }
+
+
+def deployment_json(deployment: Deployment) -> dict[str, Any]:
+    return {
+        "id": deployment.id,
+        "sha": deployment.sha,
+        "environment": deployment.environment,
+        "status": deployment.status.value,
+        "started_at": _timestamp(deployment.started_at),
+        "finished_at": _timestamp(deployment.finished_at),
+        "baseline": deployment.baseline,
+        "url": deployment.url,
+    }
+
+
+def _timestamp(value: Any) -> str | None:
+    return None if value is None else value.isoformat().replace("+00:00", "Z")

@@ -1,0 +1,143 @@
+"""The wire format of platform data, validated before anything is stored.
+
+The REST API and the export importer both read items through these models,
+so a commit or deployment is checked by one set of rules however it arrives.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
+
+from dora.domain.errors import InvalidPayload, Problem
+from dora.domain.model import DEFAULT_ENVIRONMENT, Commit, Deployment, Status
+from dora.domain.validation import ENVIRONMENT
+from dora.domain.window import FIRST_YEAR, LAST_YEAR
+
+MAX_BATCH = 50_000
+
+
+def _utc(value: datetime) -> datetime:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"must fall in the years {FIRST_YEAR} to {LAST_YEAR}")
+    return value.astimezone(UTC)
+
+
+Sha = Annotated[str, Field(pattern=r"^([0-9a-f]{40}|[0-9a-f]{64})$")]
+Timestamp = Annotated[AwareDatetime, AfterValidator(_utc)]
+Environment = Annotated[
+    str, Field(pattern=ENVIRONMENT.pattern.join("^$"), max_length=63)
+]
+
+
+class Wire(BaseModel):
+    model_config = ConfigDict(strict=True, extra="ignore", frozen=True)
+
+
+class CommitIn(Wire):
+    sha: Sha
+    parents: Annotated[list[Sha], Field(max_length=1000)] = []
+    committed_at: Timestamp
+    authored_at: Timestamp | None = None
+
+    def to_domain(self) -> Commit:
+        return Commit(
+            sha=self.sha,
+            parents=tuple(self.parents),
+            committed_at=self.committed_at,
+            authored_at=self.authored_at or self.committed_at,
+        )
+
+
+class CommitBatch(Wire):
+    commits: Annotated[list[CommitIn], Field(max_length=MAX_BATCH)]
+
+
+class DeploymentIn(Wire):
+    id: Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f]+$")]
+    sha: Sha
+    environment: Environment = DEFAULT_ENVIRONMENT
+    status: Literal["success", "failure", "running", "canceled"]
+    started_at: Timestamp | None = None
+    finished_at: Timestamp | None = None
+    baseline: bool = False
+    url: Annotated[str, Field(max_length=2000)] | None = None
+
+    @model_validator(mode="after")
+    def _finished_when_done(self) -> DeploymentIn:
+        if self.status in ("success", "failure") and self.finished_at is None:
+            raise ValueError(f"finished_at is required when status is {self.status!r}")
+        return self
+
+    def to_domain(self) -> Deployment:
+        return Deployment(
+            id=self.id,
+            sha=self.sha,
+            environment=self.environment,
+            status=Status(self.status),
+            started_at=self.started_at,
+            finished_at=self.finished_at,
+            baseline=self.baseline,
+            url=self.url,
+        )
+
+
+WireT = TypeVar("WireT", bound="Wire")
+
+
+class RepoIn(Wire):
+    default_branch: Annotated[str, Field(min_length=1, max_length=255)] | None = None
+
+
+def parse(model: type[WireT], raw: bytes | str | dict[str, Any]) -> WireT:
+    """Validate JSON text (or a decoded object) against `model`."""
+    try:
+        if isinstance(raw, dict):
+            return model.model_validate(raw, strict=False)
+        return model.model_validate_json(raw)
+    except ValidationError as error:
+        raise invalid_payload(error) from None
+
+
+def invalid_payload(error: ValidationError, prefix: str = "") -> InvalidPayload:
+    problems = [
+        Problem(path=prefix + _path(item["loc"]), message=_message(item))
+        for item in error.errors(include_url=False)
+    ]
+    first = problems[0]
+    where = f"{first.path}: " if first.path else ""
+    return InvalidPayload(f"{where}{first.message}", problems)
+
+
+def _path(location: tuple[int | str, ...]) -> str:
+    text = ""
+    for part in location:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif not part.startswith(("function-", "constrained-")):
+            text += f".{part}" if text else part
+    return text
+
+
+def _message(item: Any) -> str:
+    message = str(item["msg"]).removeprefix("Value error, ")
+    if item["type"] in ("missing", "json_invalid") or isinstance(
+        item.get("input"), dict
+    ):
+        return message
+    return f"{message}, got {_shown(item.get('input'))}"
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
