@@ -8,6 +8,7 @@ from dependency_injector import containers, providers
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from dora.adapters.sql_database import SqlUnitOfWork, open_engine
+from dora.entrypoints.settings import Settings
 
 
 async def _engine(url: str) -> AsyncIterator[AsyncEngine]:
@@ -21,7 +22,9 @@ async def _engine(url: str) -> AsyncIterator[AsyncEngine]:
 class Container(containers.DeclarativeContainer):
     """Wires settings to the SQL adapters; tests override `uow`."""
 
-    settings = providers.Dependency()
+    settings: providers.Dependency[Settings] = providers.Dependency(
+        instance_of=Settings
+    )
 
     engine = providers.Resource(_engine, url=settings.provided.database_url)
 

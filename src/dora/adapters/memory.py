@@ -23,6 +23,7 @@ from dora.domain.model import (
     ScopeType,
     ShippedChange,
 )
+from dora.domain.shipping import chain_key
 from dora.ports.repositories import Snapshot, SnapshotKey, TimeRange
 
 
@@ -142,6 +143,21 @@ class MemoryDeploymentRepository:
             and during.start <= d.finished_at < during.end
         ]
 
+    async def finished(
+        self, repo_id: int, environment: str, during: TimeRange
+    ) -> list[Deployment]:
+        found = [
+            d
+            for d in self.db.deployments[repo_id].values()
+            if d.environment == environment
+            and d.finished_at is not None
+            and during.start <= d.finished_at < during.end
+        ]
+        return sorted(found, key=chain_key)
+
+    async def environments(self, repo_id: int) -> list[str]:
+        return sorted({d.environment for d in self.db.deployments[repo_id].values()})
+
 
 class MemoryShippedChangeRepository:
     def __init__(self, db: MemoryDatabase) -> None:
@@ -166,6 +182,17 @@ class MemoryShippedChangeRepository:
             and c.environment == environment
             and during.start <= c.finished_at < during.end
         ]
+
+    async def of_deployments(
+        self, repo_id: int, deployment_ids: Sequence[str]
+    ) -> list[ShippedChange]:
+        wanted = set(deployment_ids)
+        return [
+            c for c in self.db.changes.get(repo_id, []) if c.deployment_id in wanted
+        ]
+
+    async def of_commit(self, repo_id: int, sha: str) -> list[ShippedChange]:
+        return [c for c in self.db.changes.get(repo_id, []) if c.sha == sha]
 
 
 class MemorySnapshotRepository:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 from aiohttp import web
 
 from dora.container import Container
 from dora.domain.errors import InvalidPayload, Problem
-from dora.domain.model import Deployment, Repo, RepoPath
+from dora.domain.model import DEFAULT_ENVIRONMENT, RepoPath
+from dora.domain.validation import check_environment
+from dora.domain.window import Window, parse_zone
 from dora.entrypoints.http_errors import UnsupportedMediaType
 from dora.entrypoints.schemas import (
     CommitBatch,
@@ -19,8 +23,9 @@ from dora.entrypoints.schemas import (
     parse,
 )
 from dora.ports.repositories import UnitOfWork
-from dora.service_layer import ingest, metrics
+from dora.service_layer import ingest, lookups, metrics
 from dora.service_layer.queries import MetricsQuery
+from dora.service_layer.wire import deployment_json, repo_json
 
 CONTAINER = web.AppKey("container", Container)
 REPO = "/api/v1/repos/{org}/{project}/{repo}"
@@ -61,6 +66,47 @@ async def post_deployment(request: web.Request) -> web.Response:
     return web.json_response(deployment_json(stored), status=201 if created else 200)
 
 
+@routes.get(REPO + "/deployments")
+async def list_deployments(request: web.Request) -> web.Response:
+    path = repo_path(request)
+    window = recent_window(request.query)
+    environment = check_environment(
+        request.query.get("environment", DEFAULT_ENVIRONMENT)
+    )
+
+    found = await lookups.deployments_in(uow(request), path, window, environment)
+
+    return web.json_response(
+        {
+            "from": window.start.isoformat(),
+            "to": window.end.isoformat(),
+            "environment": environment,
+            "tz": window.tz.key,
+            "deployments": found,
+        }
+    )
+
+
+@routes.get(REPO + "/deployments/{deployment_id}")
+async def get_deployment(request: web.Request) -> web.Response:
+    path = repo_path(request)
+
+    found = await lookups.deployment(
+        uow(request), path, request.match_info["deployment_id"]
+    )
+
+    return web.json_response(found)
+
+
+@routes.get(REPO + "/commits/{sha}")
+async def get_commit(request: web.Request) -> web.Response:
+    path = repo_path(request)
+
+    found = await lookups.commit(uow(request), path, request.match_info["sha"])
+
+    return web.json_response(found)
+
+
 @routes.get("/api/v1/metrics/dora")
 async def get_metrics(request: web.Request) -> web.Response:
     query = MetricsQuery.parse(request.query)
@@ -89,6 +135,15 @@ async def healthz(request: web.Request) -> web.Response:
 def uow(request: web.Request) -> UnitOfWork:
     unit: UnitOfWork = request.app[CONTAINER].uow()
     return unit
+
+
+def recent_window(query: Mapping[str, str]) -> Window:
+    """Read `from`, `to` and `tz`; the last 30 days when the dates are absent."""
+    tz = query.get("tz", "UTC")
+    today = datetime.now(parse_zone(tz)).date()
+    end = query.get("to", today.isoformat())
+    start = query.get("from", (today - timedelta(days=29)).isoformat())
+    return Window.parse(start, end, tz)
 
 
 def repo_path(request: web.Request) -> RepoPath:
@@ -126,31 +181,3 @@ async def json_object(request: web.Request) -> dict[str, Any]:
         problem = Problem("body", f"a JSON {type(value).__name__} is not an object")
         raise InvalidPayload(f"body: {problem.message}", [problem])
     return value
-
-
-def repo_json(repo: Repo) -> dict[str, Any]:
-    return {
-        "id": repo.id,
-        "path": str(repo.path),
-        "org": repo.path.org,
-        "project": repo.path.project,
-        "repo": repo.path.repo,
-        "default_branch": repo.default_branch,
-    }
-
-
-def deployment_json(deployment: Deployment) -> dict[str, Any]:
-    return {
-        "id": deployment.id,
-        "sha": deployment.sha,
-        "environment": deployment.environment,
-        "status": deployment.status.value,
-        "started_at": _timestamp(deployment.started_at),
-        "finished_at": _timestamp(deployment.finished_at),
-        "baseline": deployment.baseline,
-        "url": deployment.url,
-    }
-
-
-def _timestamp(value: Any) -> str | None:
-    return None if value is None else value.isoformat().replace("+00:00", "Z")

@@ -78,6 +78,14 @@ class DeploymentRepository(Protocol):
     ) -> list[DeployedAt]:
         """Return the counted deployments that finished during the range."""
 
+    async def finished(
+        self, repo_id: int, environment: str, during: TimeRange
+    ) -> list[Deployment]:
+        """Return the repo's deployments of any status finished in the range."""
+
+    async def environments(self, repo_id: int) -> list[str]:
+        """Return the environments the repo was ever deployed to."""
+
 
 class ShippedChangeRepository(Protocol):
     async def replace(self, repo_id: int, changes: Sequence[ShippedChange]) -> None:
@@ -91,6 +99,14 @@ class ShippedChangeRepository(Protocol):
         start: LeadTimeFrom,
     ) -> list[Change]:
         """Return the counted changes deployed during the range."""
+
+    async def of_deployments(
+        self, repo_id: int, deployment_ids: Sequence[str]
+    ) -> list[ShippedChange]:
+        """Return the changes those deployments shipped."""
+
+    async def of_commit(self, repo_id: int, sha: str) -> list[ShippedChange]:
+        """Return the first shipment of a commit to each environment."""
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,7 @@ from typing import Any
 
 from dora.domain.metrics import Figures, LeadTime
 from dora.service_layer.queries import MetricsQuery
-
-DECIMALS = 6
+from dora.service_layer.wire import rounded, timestamp
 
 
 def render(
@@ -24,8 +23,8 @@ def render(
         "tz": query.tz_name,
         "lead_time_from": query.lead_time_from.value,
         "deployment_frequency": figures.deployment_frequency,
-        "deployments_per_day": _round(figures.deployments_per_day),
-        "deployments_per_week": _round(figures.deployments_per_week),
+        "deployments_per_day": rounded(figures.deployments_per_day),
+        "deployments_per_week": rounded(figures.deployments_per_week),
         "deployment_days": figures.deployment_days,
         **_lead_time(figures.lead_time),
         "series": [
@@ -42,18 +41,14 @@ def render(
             "deployments_unknown_sha": figures.deployments_unknown_sha,
             "negative_lead_times_clamped": figures.negative_lead_times_clamped,
         },
-        "computed_at": computed_at.isoformat().replace("+00:00", "Z"),
+        "computed_at": timestamp(computed_at),
     }
 
 
 def _lead_time(lead_time: LeadTime) -> dict[str, Any]:
     return {
         "changes": lead_time.changes,
-        "lead_time_avg_hours": _round(lead_time.avg_hours),
-        "lead_time_median_hours": _round(lead_time.median_hours),
-        "lead_time_p90_hours": _round(lead_time.p90_hours),
+        "lead_time_avg_hours": rounded(lead_time.avg_hours),
+        "lead_time_median_hours": rounded(lead_time.median_hours),
+        "lead_time_p90_hours": rounded(lead_time.p90_hours),
     }
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, DECIMALS)

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
 from dora.domain.errors import NotFound
 from dora.domain.metrics import measure
-from dora.domain.model import Deployment, Repo
-from dora.domain.shipping import ship_chain
+from dora.domain.model import Repo
 from dora.ports.repositories import (
     Snapshot,
     SnapshotKey,
@@ -19,6 +17,7 @@ from dora.ports.repositories import (
     UnitOfWork,
 )
 from dora.service_layer.answers import render
+from dora.service_layer.attribution import attribute
 from dora.service_layer.queries import MetricsQuery
 
 logger = logging.getLogger(__name__)
@@ -76,22 +75,6 @@ async def compute(
         (time.perf_counter() - began) * 1000,
     )
     return render(query, figures, datetime.now(UTC))
-
-
-async def attribute(uow: UnitOfWork, repo: Repo) -> None:
-    """Bring the repo's record of which deployment shipped what up to date."""
-    version = await uow.repos.lock_for_attribution(repo.id)
-    if await uow.repos.attributed_version(repo.id) == version:
-        return
-    graph = await uow.commits.graph(repo.id)
-    chains: dict[str, list[Deployment]] = defaultdict(list)
-    for deployment in await uow.deployments.of_repo(repo.id):
-        chains[deployment.environment].append(deployment)
-    changes = [
-        change for chain in chains.values() for change in ship_chain(chain, graph)
-    ]
-    await uow.changes.replace(repo.id, changes)
-    await uow.repos.mark_attributed(repo.id, version)
 
 
 async def scope_version(uow: UnitOfWork, repos: list[Repo]) -> str:
