@@ -30,9 +30,7 @@ async def seed(client: TestClient) -> None:
     for ident, name, finished_at in deployments:
         item = {"id": ident, "commit": name, "status": "success"}
         item["finished_at"] = finished_at
-        response = await client.post(
-            f"{REPO}/deployments", json=deployment_body(item)
-        )
+        response = await client.post(f"{REPO}/deployments", json=deployment_body(item))
         assert response.status == 201
 
 
@@ -125,7 +123,9 @@ async def test_an_unshipped_commit_has_no_deployment(any_client: TestClient) -> 
         "/api/v1/repos/acme/web/other/deployments",
     ],
 )
-async def test_unknown_things_are_not_found(memory_client: TestClient, url: str) -> None:
+async def test_unknown_things_are_not_found(
+    memory_client: TestClient, url: str
+) -> None:
     await seed(memory_client)
 
     response = await memory_client.get(url)

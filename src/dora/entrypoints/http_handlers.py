@@ -14,6 +14,7 @@ from dora.domain.errors import InvalidPayload, Problem
 from dora.domain.model import DEFAULT_ENVIRONMENT, RepoPath
 from dora.domain.validation import check_environment
 from dora.domain.window import Window, parse_zone
+from dora.entrypoints import openapi
 from dora.entrypoints.http_errors import UnsupportedMediaType
 from dora.entrypoints.schemas import (
     CommitBatch,
@@ -123,6 +124,11 @@ async def recompute_metrics(request: web.Request) -> web.Response:
     answer = await metrics.dora_metrics(uow(request), query, recompute=True)
 
     return web.json_response(answer)
+
+
+@routes.get("/api/v1/openapi.json")
+async def openapi_json(request: web.Request) -> web.Response:
+    return web.json_response(openapi.document())
 
 
 @routes.get("/healthz")
