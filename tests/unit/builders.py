@@ -54,6 +54,7 @@ def deployment(
     finished: str | None = "2024-01-02T10:00:00Z",
     *,
     status: Status = Status.SUCCESS,
+    started: str | None = None,
     environment: str = "production",
     baseline: bool = False,
     seq: int = 0,
@@ -64,6 +65,7 @@ def deployment(
         environment=environment,
         status=status,
         finished_at=at(finished) if finished else None,
+        started_at=at(started) if started else None,
         baseline=baseline,
         seq=seq,
     )
