@@ -1,0 +1,50 @@
+"""Install hook scripts into a git repository's hooks directory."""
+
+from __future__ import annotations
+
+import logging
+import stat
+import subprocess
+from pathlib import Path
+
+from dora.domain.errors import DoraError
+
+logger = logging.getLogger(__name__)
+
+
+class HookError(DoraError):
+    """A hook cannot be installed where it was asked to go."""
+
+
+def install_hook(git_dir: Path, name: str, script: str, force: bool = False) -> Path:
+    """Write an executable hook; refuse to replace a different one unforced."""
+    target = hooks_dir(git_dir) / name
+    if target.exists() and target.read_text(errors="replace") != script and not force:
+        raise HookError(
+            f"GIT_DIR: {str(target)!r} exists and differs; use --force to replace it"
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(script)
+    target.chmod(target.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    logger.info("installed %s", target)
+    return target
+
+
+def hooks_dir(git_dir: Path) -> Path:
+    """Return where git looks for the repository's hooks (core.hooksPath too)."""
+    if not git_dir.is_dir():
+        raise HookError(f"GIT_DIR: {str(git_dir)!r} is not a directory")
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(git_dir), "rev-parse", "--git-path", "hooks"],
+            capture_output=True,
+            stdin=subprocess.DEVNULL,
+            encoding="utf-8",
+            errors="replace",
+            check=False,
+        )
+    except FileNotFoundError:
+        raise HookError("git is not installed (or not on PATH)") from None
+    if result.returncode != 0:
+        raise HookError(f"GIT_DIR: {str(git_dir)!r} is not a git repository")
+    return git_dir / result.stdout.strip()
