@@ -1,0 +1,136 @@
+"""The repo catalog over SQL: orgs, projects, repos and their data versions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Select, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dora.adapters.sql_support import conflict_insert
+from dora.adapters.sql_tables import OrgRow, ProjectRow, RepoRow
+from dora.domain.model import Repo, RepoPath, Scope, ScopeType
+
+RepoQuery = Select[int, str, str, str, str | None]
+
+
+class SqlRepoCatalog:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def ensure(
+        self, path: RepoPath, default_branch: str | None
+    ) -> tuple[Repo, bool]:
+        org_id, _ = await self._ensure_id(OrgRow, {"slug": path.org})
+        project_id, _ = await self._ensure_id(
+            ProjectRow, {"org_id": org_id, "slug": path.project}
+        )
+        repo_id, created = await self._ensure_id(
+            RepoRow,
+            {"project_id": project_id, "slug": path.repo},
+            default_branch=default_branch,
+        )
+        if created:
+            return Repo(repo_id, path, default_branch), True
+        existing = await self.get(path)
+        assert existing is not None
+        return existing, False
+
+    async def _ensure_id(
+        self,
+        row: type[OrgRow | ProjectRow | RepoRow],
+        key: dict[str, object],
+        **extra: object,
+    ) -> tuple[int, bool]:
+        """Return the id of the row with `key`, inserting it when missing.
+
+        ON CONFLICT lets two transactions create the same row without either
+        failing: the loser waits for the winner and then reads its id.
+        """
+        statement = (
+            conflict_insert(self.session, row)
+            .values(**key, **extra)
+            .on_conflict_do_nothing(index_elements=list(key))
+            .returning(row.id)
+        )
+        new_id = await self.session.scalar(statement)
+        if new_id is not None:
+            return int(new_id), True
+        query = select(row.id).filter_by(**key)
+        return int((await self.session.execute(query)).scalar_one()), False
+
+    async def get(self, path: RepoPath) -> Repo | None:
+        query = _repos().where(
+            OrgRow.slug == path.org,
+            ProjectRow.slug == path.project,
+            RepoRow.slug == path.repo,
+        )
+        repos = await self._repos(query)
+        return repos[0] if repos else None
+
+    async def in_scope(self, scope: Scope) -> list[Repo] | None:
+        parts = scope.path.split("/")
+        if scope.type is ScopeType.REPO:
+            repo = await self.get(RepoPath(*parts))
+            return None if repo is None else [repo]
+        found = select(OrgRow.id).where(OrgRow.slug == parts[0])
+        beneath = [OrgRow.slug == parts[0]]
+        if scope.type is ScopeType.PROJECT:
+            found = found.join(ProjectRow).where(ProjectRow.slug == parts[1])
+            beneath.append(ProjectRow.slug == parts[1])
+        if await self.session.scalar(found) is None:
+            return None
+        return await self._repos(_repos().where(*beneath).order_by(RepoRow.id))
+
+    async def _repos(self, query: RepoQuery) -> list[Repo]:
+        result = await self.session.execute(query)
+        return [
+            Repo(id, RepoPath(org, project, repo), branch)
+            for id, org, project, repo, branch in result
+        ]
+
+    async def touch(self, repo_id: int) -> None:
+        await self.session.execute(
+            update(RepoRow)
+            .where(RepoRow.id == repo_id)
+            .values(data_version=RepoRow.data_version + 1)
+        )
+
+    async def versions(self, repo_ids: Sequence[int]) -> dict[int, int]:
+        query = select(RepoRow.id, RepoRow.data_version).where(RepoRow.id.in_(repo_ids))
+        return {id: version for id, version in await self.session.execute(query)}
+
+    async def attributed_version(self, repo_id: int) -> int | None:
+        query = select(RepoRow.attributed_version).where(RepoRow.id == repo_id)
+        return await self.session.scalar(query)
+
+    async def lock_for_attribution(self, repo_id: int) -> int:
+        """Lock the repo row until commit; SQLite has no row locks and skips it.
+
+        On SQLite every transaction already holds the database's write lock.
+        """
+        query = (
+            select(RepoRow.data_version).where(RepoRow.id == repo_id).with_for_update()
+        )
+        return (await self.session.execute(query)).scalar_one()
+
+    async def mark_attributed(self, repo_id: int, version: int) -> None:
+        await self.session.execute(
+            update(RepoRow)
+            .where(RepoRow.id == repo_id)
+            .values(attributed_version=version)
+        )
+
+
+def _repos() -> RepoQuery:
+    return (
+        select(
+            RepoRow.id,
+            OrgRow.slug,
+            ProjectRow.slug,
+            RepoRow.slug,
+            RepoRow.default_branch,
+        )
+        .join(ProjectRow, RepoRow.project_id == ProjectRow.id)
+        .join(OrgRow, ProjectRow.org_id == OrgRow.id)
+    )

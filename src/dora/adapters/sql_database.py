@@ -1,0 +1,146 @@
+"""Open the database: engine, migrations, sessions and the unit of work."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Connection, event, make_url, text
+from sqlalchemy.engine import URL
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from dora.adapters.sql_unit_of_work import SqlUnitOfWork, is_unreachable, unavailable
+
+__all__ = [
+    "SqlUnitOfWork",
+    "build_engine",
+    "migrate",
+    "open_engine",
+    "ping",
+    "session_factory",
+]
+
+logger = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+# Any constant works, as long as every migrator of the database uses it.
+MIGRATION_LOCK = 0x646F7261
+ASYNC_DRIVERS = {
+    "postgres": "postgresql+psycopg",
+    "postgresql": "postgresql+psycopg",
+    "sqlite": "sqlite+aiosqlite",
+}
+
+
+async def open_engine(url: str) -> AsyncEngine:
+    """Connect, migrate the schema to the latest revision, and log both."""
+    engine = build_engine(url)
+    try:
+        revision = await migrate(engine)
+    except BaseException:
+        await engine.dispose()
+        raise
+    logger.info(
+        "database %s (%s) at schema revision %s",
+        engine.dialect.name,
+        engine.url.render_as_string(hide_password=True),
+        revision,
+    )
+    return engine
+
+
+def build_engine(url: str) -> AsyncEngine:
+    """Create an engine with the settings of its database; connect nothing."""
+    address = async_url(url)
+    if address.get_backend_name() == "sqlite":
+        engine = create_async_engine(address)
+        _configure_sqlite(engine)
+        return engine
+    return create_async_engine(
+        address,
+        pool_size=5,
+        max_overflow=10,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+        connect_args={"connect_timeout": 5},
+    )
+
+
+def async_url(url: str) -> URL:
+    """Accept plain `postgresql://` and `sqlite://` URLs with the async driver."""
+    address = make_url(url)
+    driver = ASYNC_DRIVERS.get(address.drivername)
+    return address if driver is None else address.set(drivername=driver)
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide where transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        # A transaction that reads, then writes, would fail with "database is
+        # locked" if another writer came between; taking the write lock at the
+        # start makes it wait its turn (busy_timeout) instead.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def migrate(engine: AsyncEngine) -> str | None:
+    """Upgrade the schema to head; return the revision it is at."""
+    try:
+        async with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # Two services starting at once must not both create the schema.
+                await connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
+                )
+            return await connection.run_sync(_upgrade)
+    except Exception as error:
+        if is_unreachable(error):
+            raise unavailable(engine.dialect.name, error) from error
+        raise
+
+
+def _upgrade(connection: Connection) -> str | None:
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def alembic_config() -> Config:
+    """Configure Alembic from the package itself: no alembic.ini is needed."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+async def ping(engine: AsyncEngine) -> None:
+    """Raise `Unavailable` unless the database answers a trivial query."""
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except Exception as error:
+        if is_unreachable(error):
+            raise unavailable(engine.dialect.name, error) from error
+        raise

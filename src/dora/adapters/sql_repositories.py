@@ -1,0 +1,205 @@
+"""Commits and deployments over SQL."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, exists, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dora.adapters.sql_support import batches, conflict_insert
+from dora.adapters.sql_tables import CommitRow, DeploymentRow
+from dora.domain.metrics import DeployedAt
+from dora.domain.model import Commit, Deployment, Status
+from dora.ports.repositories import TimeRange
+
+
+class SqlCommitRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, repo_id: int, commits: Sequence[Commit]) -> int:
+        first: dict[str, Commit] = {}
+        for commit in commits:
+            first.setdefault(commit.sha, commit)
+        rows = [_commit_row(repo_id, commit) for commit in first.values()]
+
+        inserted = 0
+        for batch in batches(rows, columns=5):
+            statement = (
+                conflict_insert(self.session, CommitRow)
+                .values(batch)
+                .on_conflict_do_nothing(index_elements=["repo_id", "sha"])
+                .returning(CommitRow.sha)
+            )
+            inserted += len((await self.session.execute(statement)).all())
+        return inserted
+
+    async def get(self, repo_id: int, sha: str) -> Commit | None:
+        query = _commits(repo_id).where(CommitRow.sha == sha)
+        row = (await self.session.execute(query)).first()
+        return None if row is None else _commit(*row)
+
+    async def graph(self, repo_id: int) -> Mapping[str, Commit]:
+        result = await self.session.execute(_commits(repo_id))
+        return {row.sha: _commit(*row) for row in result}
+
+
+def _commits(repo_id: int) -> Select[str, str, datetime, datetime]:
+    return select(
+        CommitRow.sha,
+        CommitRow.parents,
+        CommitRow.committed_at,
+        CommitRow.authored_at,
+    ).where(CommitRow.repo_id == repo_id)
+
+
+def _commit_row(repo_id: int, commit: Commit) -> dict[str, Any]:
+    return {
+        "repo_id": repo_id,
+        "sha": commit.sha,
+        "parents": " ".join(commit.parents),
+        "committed_at": commit.committed_at,
+        "authored_at": commit.authored_at,
+    }
+
+
+def _commit(
+    sha: str, parents: str, committed_at: datetime, authored_at: datetime
+) -> Commit:
+    return Commit(sha, tuple(parents.split()), committed_at, authored_at)
+
+
+class SqlDeploymentRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def upsert(
+        self, repo_id: int, deployment: Deployment
+    ) -> tuple[Deployment, bool]:
+        """Insert, or update in place so the deployment keeps its first `seq`."""
+        fields = _deployment_fields(deployment)
+        insert = (
+            conflict_insert(self.session, DeploymentRow)
+            .values(repo_id=repo_id, external_id=deployment.id, **fields)
+            .on_conflict_do_nothing(index_elements=["repo_id", "external_id"])
+            .returning(DeploymentRow.id)
+        )
+        seq = await self.session.scalar(insert)
+        if seq is not None:
+            return dataclasses.replace(deployment, seq=seq), True
+
+        change = (
+            update(DeploymentRow)
+            .where(
+                DeploymentRow.repo_id == repo_id,
+                DeploymentRow.external_id == deployment.id,
+            )
+            .values(**fields)
+            .returning(DeploymentRow.id)
+        )
+        seq = (await self.session.execute(change)).scalar_one()
+        return dataclasses.replace(deployment, seq=seq), False
+
+    async def get(self, repo_id: int, deployment_id: str) -> Deployment | None:
+        query = select(DeploymentRow).where(
+            DeploymentRow.repo_id == repo_id,
+            DeploymentRow.external_id == deployment_id,
+        )
+        row = await self.session.scalar(query)
+        return None if row is None else _deployment(row)
+
+    async def of_repo(self, repo_id: int) -> list[Deployment]:
+        query = (
+            select(DeploymentRow)
+            .where(DeploymentRow.repo_id == repo_id)
+            .order_by(DeploymentRow.id)
+        )
+        return [_deployment(row) for row in await self.session.scalars(query)]
+
+    async def counted(
+        self, repo_ids: Sequence[int], environment: str, during: TimeRange
+    ) -> list[DeployedAt]:
+        known_sha = (
+            exists()
+            .where(
+                CommitRow.repo_id == DeploymentRow.repo_id,
+                CommitRow.sha == DeploymentRow.sha,
+            )
+            .label("known_sha")
+        )
+        counted: list[DeployedAt] = []
+        for ids in batches(repo_ids, columns=1):
+            query = (
+                select(DeploymentRow.finished_at, known_sha)
+                .where(
+                    DeploymentRow.repo_id.in_(ids),
+                    DeploymentRow.environment == environment,
+                    DeploymentRow.status == Status.SUCCESS.value,
+                    DeploymentRow.baseline.is_(False),
+                    DeploymentRow.finished_at >= during.start,
+                    DeploymentRow.finished_at < during.end,
+                )
+                .order_by(DeploymentRow.repo_id, DeploymentRow.id)
+            )
+            result = await self.session.execute(query)
+            counted.extend(_deployed_at(at, known) for at, known in result)
+        return counted
+
+    async def finished(
+        self, repo_id: int, environment: str, during: TimeRange
+    ) -> list[Deployment]:
+        query = (
+            select(DeploymentRow)
+            .where(
+                DeploymentRow.repo_id == repo_id,
+                DeploymentRow.environment == environment,
+                DeploymentRow.finished_at >= during.start,
+                DeploymentRow.finished_at < during.end,
+            )
+            .order_by(DeploymentRow.finished_at, DeploymentRow.id)
+        )
+        return [_deployment(row) for row in await self.session.scalars(query)]
+
+    async def environments(self, repo_id: int) -> list[str]:
+        query = (
+            select(DeploymentRow.environment)
+            .where(DeploymentRow.repo_id == repo_id)
+            .distinct()
+        )
+        # Sorted here: a database collation may not order by code point.
+        return sorted(await self.session.scalars(query))
+
+
+def _deployed_at(finished_at: datetime | None, known_sha: bool) -> DeployedAt:
+    assert finished_at is not None, "the query keeps finished deployments only"
+    return DeployedAt(finished_at, bool(known_sha))
+
+
+def _deployment_fields(deployment: Deployment) -> dict[str, Any]:
+    return {
+        "sha": deployment.sha,
+        "environment": deployment.environment,
+        "status": deployment.status.value,
+        "started_at": deployment.started_at,
+        "finished_at": deployment.finished_at,
+        "baseline": deployment.baseline,
+        "url": deployment.url,
+    }
+
+
+def _deployment(row: DeploymentRow) -> Deployment:
+    return Deployment(
+        id=row.external_id,
+        sha=row.sha,
+        environment=row.environment,
+        status=Status(row.status),
+        finished_at=row.finished_at,
+        started_at=row.started_at,
+        baseline=row.baseline,
+        seq=row.id,
+        url=row.url,
+    )

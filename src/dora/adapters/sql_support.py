@@ -1,0 +1,34 @@
+"""Helpers the SQL repositories share: dialect inserts and batching."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from typing import TypeVar
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dora.adapters.sql_tables import Base
+
+T = TypeVar("T")
+
+# SQLite before 3.32 binds at most 999 parameters a statement.
+PARAMETER_LIMIT = 999 if sqlite3.sqlite_version_info < (3, 32) else 30_000
+MAX_ROWS = 1_000
+
+ConflictInsert = postgresql.Insert | sqlite.Insert
+
+
+def conflict_insert(session: AsyncSession, table: type[Base]) -> ConflictInsert:
+    """Return an INSERT of the session's dialect that knows ON CONFLICT."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+def batches(rows: Sequence[T], columns: int) -> Iterator[Sequence[T]]:
+    """Cut rows into statements that stay under the bound-parameter limit."""
+    size = max(1, min(MAX_ROWS, PARAMETER_LIMIT // columns))
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]

@@ -1,0 +1,87 @@
+"""One database transaction over every SQL repository."""
+
+from __future__ import annotations
+
+import logging
+from typing import Self
+
+from sqlalchemy import exc, text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from dora.adapters.sql_catalog import SqlRepoCatalog
+from dora.adapters.sql_computed import SqlShippedChangeRepository, SqlSnapshotRepository
+from dora.adapters.sql_repositories import SqlCommitRepository, SqlDeploymentRepository
+from dora.domain.errors import Unavailable
+from dora.ports.repositories import (
+    CommitRepository,
+    DeploymentRepository,
+    RepoCatalog,
+    ShippedChangeRepository,
+    SnapshotRepository,
+)
+
+logger = logging.getLogger(__name__)
+
+UNREACHABLE = (exc.OperationalError, exc.InterfaceError, OSError)
+
+
+def is_unreachable(error: BaseException) -> bool:
+    """Whether the error says the database, not the request, is at fault."""
+    if isinstance(error, exc.DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, UNREACHABLE)
+
+
+def unavailable(kind: str, error: BaseException) -> Unavailable:
+    logger.warning("database %s cannot be reached: %s", kind, error)
+    return Unavailable(f"database: {kind} cannot be reached")
+
+
+class SqlUnitOfWork:
+    """A session per `async with`; leaving it without `commit()` rolls back."""
+
+    repos: RepoCatalog
+    commits: CommitRepository
+    deployments: DeploymentRepository
+    changes: ShippedChangeRepository
+    snapshots: SnapshotRepository
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self.session_factory = session_factory
+
+    async def __aenter__(self) -> Self:
+        self.session = self.session_factory()
+        self.repos = SqlRepoCatalog(self.session)
+        self.commits = SqlCommitRepository(self.session)
+        self.deployments = SqlDeploymentRepository(self.session)
+        self.changes = SqlShippedChangeRepository(self.session)
+        self.snapshots = SqlSnapshotRepository(self.session)
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        error = exc_info[1]
+        try:
+            # Closing rolls back whatever was not committed.
+            await self.session.close()
+        except Exception as closing:
+            if error is None:
+                self._translate(closing)
+                raise
+            logger.debug("closing a failed session also failed: %s", closing)
+        if isinstance(error, BaseException):
+            self._translate(error)
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+    async def rollback(self) -> None:
+        await self.session.rollback()
+
+    async def ping(self) -> None:
+        await self.session.execute(text("SELECT 1"))
+
+    def _translate(self, error: BaseException) -> None:
+        """Raise `Unavailable` in place of an error of an unreachable database."""
+        if is_unreachable(error):
+            kind = self.session.get_bind().dialect.name
+            raise unavailable(kind, error) from error

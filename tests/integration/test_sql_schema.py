@@ -1,0 +1,57 @@
+"""The migrated schema is the schema the adapters are written against."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Connection, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from dora.adapters.sql_database import open_engine
+from dora.adapters.sql_tables import Base
+
+
+def _differences(connection: Connection) -> list[Any]:
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    return list(compare_metadata(context, Base.metadata))
+
+
+def _revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+async def test_migrations_create_exactly_the_declared_schema(
+    sql_engine: AsyncEngine,
+) -> None:
+    async with sql_engine.connect() as connection:
+        differences = await connection.run_sync(_differences)
+
+    assert differences == []
+
+
+async def test_opening_a_migrated_database_again_keeps_its_revision(
+    database_url: str,
+) -> None:
+    first = await open_engine(database_url)
+    await first.dispose()
+
+    again = await open_engine(database_url)
+    async with again.connect() as connection:
+        revision = await connection.run_sync(_revision)
+    await again.dispose()
+
+    assert revision == "0001"
+
+
+async def test_sqlite_connections_enforce_foreign_keys_and_use_wal(
+    tmp_path: Any,
+) -> None:
+    engine = await open_engine(f"sqlite+aiosqlite:///{tmp_path / 'dora.db'}")
+    async with engine.connect() as connection:
+        foreign_keys = await connection.scalar(text("PRAGMA foreign_keys"))
+        journal = await connection.scalar(text("PRAGMA journal_mode"))
+    await engine.dispose()
+
+    assert (foreign_keys, journal) == (1, "wal")
