@@ -1,0 +1,159 @@
+"""The `dora` command line: serve the REST API, import exports, print metrics."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+from rich.console import Console
+
+from dora.domain.model import RepoPath
+from dora.entrypoints.cli_import import History, read_history
+from dora.entrypoints.cli_output import import_display, print_metrics, summary_line
+from dora.entrypoints.cli_support import (
+    CliState,
+    DoraGroup,
+    cli_state,
+    configure_logging,
+    run_with_container,
+    unit_of_work,
+)
+from dora.entrypoints.settings import Settings
+from dora.service_layer import ingest
+from dora.service_layer.metrics import dora_metrics
+from dora.service_layer.queries import MetricsQuery
+
+if TYPE_CHECKING:
+    from dora.container import Container
+
+logger = logging.getLogger(__name__)
+
+
+@click.group(cls=DoraGroup)
+@click.version_option(package_name="dora")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """DORA metrics (deployment frequency, lead time) of a git hosting platform.
+
+    The database is DORA_DATABASE_URL, by default the SQLite file ./dora.db.
+    """
+    # Tests hand in a CliState with their own container factory.
+    if ctx.obj is None:
+        ctx.obj = CliState(settings=Settings.from_env())
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535))
+def serve(host: str, port: int) -> None:
+    """Run the REST service until interrupted."""
+    # Imported here, as the SQL container is, to keep the other commands quick.
+    from aiohttp import web
+
+    from dora.entrypoints.http_app import create_app
+
+    configure_logging()
+    state = cli_state()
+    app = create_app(state.container(), state.settings)
+
+    logger.info(
+        "dora serving http://%s:%d on the %s database",
+        host,
+        port,
+        state.settings.database_kind,
+    )
+    web.run_app(app, host=host, port=port, print=None)
+
+
+@main.command("import")
+@click.argument(
+    "directory",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)
+@click.option("--repo", required=True, help="org/project/repo to import into.")
+def import_export(directory: Path, repo: str) -> None:
+    """Load a platform export: commits.csv[.gz] and deployments.csv[.gz].
+
+    Every row is checked first; with any invalid row nothing is stored.
+    """
+    path = RepoPath.parse(repo, "repo")
+    console = Console()
+    began = time.perf_counter()
+
+    with import_display(console) as display:
+        history = read_history(directory, display.tick)
+        history.check(directory)
+        display.storing()
+        new = run_with_container(lambda container: _store(container, path, history))
+
+    counts = (len(history.commits), len(history.deployments))
+    click.echo(summary_line(str(path), counts, new, time.perf_counter() - began))
+
+
+async def _store(
+    container: Container, path: RepoPath, history: History
+) -> tuple[int, int]:
+    commits = list(history.commits.values())
+    uow = await unit_of_work(container)
+    return await ingest.import_history(uow, path, commits, history.deployments)
+
+
+@main.command()
+@click.option("--scope", required=True, help="repo, project or org.")
+@click.option("--id", "scope_id", required=True, help="The path of the scope.")
+@click.option("--from", "start", required=True, help="First day, YYYY-MM-DD.")
+@click.option("--to", "end", required=True, help="Last day, YYYY-MM-DD.")
+@click.option("--granularity", default="week", show_default=True)
+@click.option("--environment", default="production", show_default=True)
+@click.option("--tz", default="UTC", show_default=True)
+@click.option("--lead-time-from", default="committed", show_default=True)
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+)
+@click.option("--recompute", is_flag=True, help="Ignore any stored snapshot.")
+def metrics(
+    scope: str,
+    scope_id: str,
+    start: str,
+    end: str,
+    granularity: str,
+    environment: str,
+    tz: str,
+    lead_time_from: str,
+    output: str,
+    recompute: bool,
+) -> None:
+    """Print deployment frequency and lead time of a repo, project or org."""
+    query = MetricsQuery.parse(
+        {
+            "scope": scope,
+            "id": scope_id,
+            "from": start,
+            "to": end,
+            "granularity": granularity,
+            "environment": environment,
+            "tz": tz,
+            "lead_time_from": lead_time_from,
+        }
+    )
+
+    answer = run_with_container(lambda container: _metrics(container, query, recompute))
+
+    if output == "json":
+        click.echo(json.dumps(answer, indent=2))
+    else:
+        print_metrics(Console(), answer)
+
+
+async def _metrics(
+    container: Container, query: MetricsQuery, recompute: bool
+) -> dict[str, Any]:
+    return await dora_metrics(await unit_of_work(container), query, recompute)
