@@ -12,6 +12,7 @@ import click
 from rich.console import Console
 
 from dora.domain.model import RepoPath
+from dora.entrypoints import cli_git
 from dora.entrypoints.cli_import import History, read_history
 from dora.entrypoints.cli_output import import_display, print_metrics, summary_line
 from dora.entrypoints.cli_support import (
@@ -157,3 +158,8 @@ async def _metrics(
     container: Container, query: MetricsQuery, recompute: bool
 ) -> dict[str, Any]:
     return await dora_metrics(await unit_of_work(container), query, recompute)
+
+
+main.add_command(cli_git.import_git_command)
+main.add_command(cli_git.hook)
+main.add_command(cli_git.deploy)
