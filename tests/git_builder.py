@@ -46,10 +46,11 @@ def git(
 class GitRepo:
     """A working repository on branch `main`."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, init: bool = True) -> None:
         self.path = path
-        path.mkdir(parents=True, exist_ok=True)
-        git(path, "init", "-q", "-b", "main")
+        if init:
+            path.mkdir(parents=True, exist_ok=True)
+            git(path, "init", "-q", "-b", "main")
 
     def commit(self, message: str, when: str, authored: str | None = None) -> str:
         """Commit a change dated `when` (committer) and return its sha."""

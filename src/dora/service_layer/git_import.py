@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from dora.domain.model import Commit, Deployment, RepoPath
 from dora.domain.window import FIRST_YEAR, LAST_YEAR
-from dora.ports.repositories import UnitOfWorkFactory
+from dora.ports.repositories import UnitOfWork
 from dora.service_layer import ingest
 
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[int], None]
+Units = Callable[[], Awaitable[UnitOfWork]]
 
 
 @dataclass(frozen=True)
@@ -28,28 +29,28 @@ class GitImport:
 
 
 async def import_git(
-    uow_factory: UnitOfWorkFactory,
+    units: Units,
     path: RepoPath,
     batches: Iterable[Sequence[Commit]],
     deployments: Sequence[Deployment],
     progress: Progress | None = None,
 ) -> GitImport:
-    """Store commit batches, each in its own transaction, then deployments.
+    """Store commit batches, each in its own unit of work, then deployments.
 
     Deployments come last so that each finds its commit stored; a failed
     import can simply be run again, as nothing is stored twice.
     """
-    await ingest.put_repo(uow_factory(), path)
+    await ingest.put_repo(await units(), path)
     read = inserted = skipped = 0
     for batch in batches:
         usable = [commit for commit in batch if _in_supported_years(commit)]
-        inserted += await ingest.add_commits(uow_factory(), path, usable)
+        inserted += await ingest.add_commits(await units(), path, usable)
         read += len(batch)
         skipped += len(batch) - len(usable)
         if progress is not None:
             progress(len(batch))
 
-    _, created = await ingest.import_history(uow_factory(), path, [], deployments)
+    _, created = await ingest.import_history(await units(), path, [], deployments)
 
     if skipped:
         logger.warning(
