@@ -40,23 +40,13 @@ async def get_json(client: TestClient, url: str, **params: str) -> Any:
     return await response.json()
 
 
-@pytest.fixture(params=["memory", "sql"])
-async def any_client(
-    request: pytest.FixtureRequest, memory_client: TestClient
-) -> TestClient:
-    if request.param == "memory":
-        return memory_client
-    sql_client: TestClient = request.getfixturevalue("client")
-    return sql_client
-
-
 async def test_deployment_list_gives_changes_and_mean_lead_time(
-    any_client: TestClient,
+    client: TestClient,
 ) -> None:
-    await seed(any_client)
+    await seed(client)
 
     answer = await get_json(
-        any_client, f"{REPO}/deployments", **{"from": "2024-01-01", "to": "2024-01-31"}
+        client, f"{REPO}/deployments", **{"from": "2024-01-01", "to": "2024-01-31"}
     )
 
     listed = {d["id"]: d for d in answer["deployments"]}
@@ -69,23 +59,23 @@ async def test_deployment_list_gives_changes_and_mean_lead_time(
 
 
 async def test_deployment_list_is_limited_to_the_window(
-    any_client: TestClient,
+    client: TestClient,
 ) -> None:
-    await seed(any_client)
+    await seed(client)
 
     answer = await get_json(
-        any_client, f"{REPO}/deployments", **{"from": "2024-01-02", "to": "2024-01-02"}
+        client, f"{REPO}/deployments", **{"from": "2024-01-02", "to": "2024-01-02"}
     )
 
     assert [d["id"] for d in answer["deployments"]] == ["d3"]
 
 
 async def test_one_deployment_lists_the_commits_it_shipped(
-    any_client: TestClient,
+    client: TestClient,
 ) -> None:
-    await seed(any_client)
+    await seed(client)
 
-    answer = await get_json(any_client, f"{REPO}/deployments/d1")
+    answer = await get_json(client, f"{REPO}/deployments/d1")
 
     assert answer["id"] == "d1"
     assert [c["sha"] for c in answer["shipped"]] == [sha_of("c1"), sha_of("c2")]
@@ -93,24 +83,24 @@ async def test_one_deployment_lists_the_commits_it_shipped(
 
 
 async def test_a_commit_names_the_deployment_that_first_shipped_it(
-    any_client: TestClient,
+    client: TestClient,
 ) -> None:
-    await seed(any_client)
+    await seed(client)
 
-    answer = await get_json(any_client, f"{REPO}/commits/{sha_of('c1')}")
+    answer = await get_json(client, f"{REPO}/commits/{sha_of('c1')}")
 
     shipped = answer["deployments"]["production"]
     assert shipped["deployment_id"] == "d1"
     assert shipped["lead_time_hours"] == 6.0
 
 
-async def test_an_unshipped_commit_has_no_deployment(any_client: TestClient) -> None:
-    await seed(any_client)
+async def test_an_unshipped_commit_has_no_deployment(client: TestClient) -> None:
+    await seed(client)
     extra = {"name": "c4", "parents": ["c3"], "committed_at": "2024-01-03T09:00:00Z"}
     body = {"commits": [commit_body(extra)]}
-    await any_client.post(f"{REPO}/commits", json=body)
+    await client.post(f"{REPO}/commits", json=body)
 
-    answer = await get_json(any_client, f"{REPO}/commits/{sha_of('c4')}")
+    answer = await get_json(client, f"{REPO}/commits/{sha_of('c4')}")
 
     assert answer["deployments"] == {"production": None}
 
