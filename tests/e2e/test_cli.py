@@ -1,0 +1,333 @@
+"""The `dora` command line: import of exports, metrics, and its errors."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from dora.adapters.memory import MemoryDatabase
+from dora.entrypoints.http_app import create_app
+from dora.entrypoints.settings import Settings
+from tests.e2e.cli_support import (
+    Dora,
+    memory_container,
+    memory_dora,
+    sha,
+    three_commit_export,
+    write_export,
+)
+
+REPO = "acme/web/api"
+WINDOW = ("--from", "2024-01-01", "--to", "2024-01-31")
+QUERY = {"scope": "repo", "id": REPO, "from": "2024-01-01", "to": "2024-01-31"}
+SUMMARY = re.compile(
+    r"^imported acme/web/api: 3 commits \(3 new\), "
+    r"3 deployments \(3 new\) in \d+\.\d s\n$"
+)
+
+
+@pytest.fixture
+def database() -> MemoryDatabase:
+    return MemoryDatabase()
+
+
+@pytest.fixture
+def dora(database: MemoryDatabase) -> Dora:
+    return memory_dora(database)
+
+
+def metrics_json(dora: Dora, *options: str) -> dict[str, Any]:
+    result = dora("metrics", "--scope", "repo", "--id", REPO, *WINDOW, *options)
+    assert result.exit_code == 0, result.stderr
+    answer: dict[str, Any] = json.loads(result.stdout)
+    return answer
+
+
+@pytest.mark.parametrize("gzipped", [False, True], ids=["plain", "gzipped"])
+def test_import_stores_the_export_and_prints_one_summary_line(
+    dora: Dora, tmp_path: Path, gzipped: bool
+) -> None:
+    export = three_commit_export(tmp_path / "export", gzipped)
+
+    result = dora("import", export, "--repo", REPO)
+
+    assert result.exit_code == 0, result.stderr
+    assert SUMMARY.match(result.stdout), result.stdout
+    answer = metrics_json(dora, "--format", "json")
+    assert answer["deployment_frequency"] == 2
+    assert answer["changes"] == 2
+    assert answer["lead_time_avg_hours"] == pytest.approx(13.0)
+
+
+def test_import_reads_authored_times_and_defaults_them_to_committed(
+    dora: Dora, tmp_path: Path
+) -> None:
+    dora("import", three_commit_export(tmp_path), "--repo", REPO)
+
+    answer = metrics_json(dora, "--format", "json", "--lead-time-from", "authored")
+
+    assert answer["lead_time_avg_hours"] == pytest.approx(14.0)
+
+
+def test_importing_the_same_export_again_adds_nothing(
+    dora: Dora, tmp_path: Path
+) -> None:
+    export = three_commit_export(tmp_path)
+    dora("import", export, "--repo", REPO)
+
+    result = dora("import", export, "--repo", REPO)
+
+    assert result.exit_code == 0, result.stderr
+    assert "3 commits (0 new), 3 deployments (0 new)" in result.stdout
+
+
+def test_a_bad_row_stores_nothing_and_names_file_line_and_field(
+    dora: Dora, tmp_path: Path
+) -> None:
+    commits = [
+        f"{sha(1)},,,2024-01-01T10:00:00Z",
+        f"{sha(2)},{sha(1)},,2024-01-02 10:00",
+    ]
+    deployments = [f"d1,{sha(2)},production,success,2024-01-02T12:00:00Z,,"]
+    export = write_export(tmp_path, commits, deployments, gzipped=True)
+
+    result = dora("import", export, "--repo", REPO)
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith("dora: error: commits.csv.gz:3: committed_at: ")
+    assert "nothing was stored" in result.stderr
+    assert "Traceback" not in result.stderr
+    unknown = dora("metrics", "--scope", "repo", "--id", REPO, *WINDOW)
+    assert unknown.exit_code == 1
+
+
+def test_every_bad_row_is_reported_up_to_twenty_then_counted(
+    dora: Dora, tmp_path: Path
+) -> None:
+    commits = [f"{sha(n)},,,not-a-time" for n in range(1, 26)]
+    deployments = [f"d1,{sha(1)},production,done,2024-01-02T12:00:00Z,,maybe"]
+    export = write_export(tmp_path, commits, deployments)
+
+    result = dora("import", export, "--repo", REPO)
+
+    lines = result.stderr.splitlines()
+    assert result.exit_code == 2
+    assert lines[0].startswith("commits.csv:2: committed_at: ")
+    assert lines[19].startswith("commits.csv:21: committed_at: ")
+    assert lines[20] == "... and 7 more problem(s)"
+    assert lines[21] == f"dora: error: {tmp_path}: 27 problems; nothing was stored"
+
+
+def test_deployment_rows_are_checked_by_the_rules_of_the_rest_api(
+    dora: Dora, tmp_path: Path
+) -> None:
+    commits = [f"{sha(1)},,,2024-01-01T10:00:00Z"]
+    deployments = [
+        f"d1,{sha(1)},production,done,2024-01-02T12:00:00Z,,",
+        f"d2,{sha(1)},production,success,,,",
+        f"d3,{sha(1)},production,success,2024-01-02T12:00:00Z,,maybe",
+    ]
+    export = write_export(tmp_path, commits, deployments)
+
+    result = dora("import", export, "--repo", REPO)
+
+    assert "deployments.csv:2: status: " in result.stderr
+    assert "deployments.csv:3: finished_at is required" in result.stderr
+    assert "deployments.csv:4: baseline: " in result.stderr
+
+
+def test_a_row_with_too_few_fields_is_a_problem_of_its_line(
+    dora: Dora, tmp_path: Path
+) -> None:
+    export = write_export(tmp_path, [f"{sha(1)},,"], [])
+
+    result = dora("import", export, "--repo", REPO)
+
+    assert result.exit_code == 2
+    assert "commits.csv:2: 3 fields where the header has 4" in result.stderr
+
+
+def test_deployments_without_started_at_and_baseline_columns_are_read(
+    dora: Dora, tmp_path: Path
+) -> None:
+    commits = [f"{sha(1)},,,2024-01-01T10:00:00Z"]
+    deployments = [f"d1,{sha(1)},production,success,2024-01-01T13:00:00Z"]
+    header = "id,sha,environment,status,finished_at"
+    export = write_export(tmp_path, commits, deployments, deployment_header=header)
+
+    result = dora("import", export, "--repo", REPO)
+
+    assert result.exit_code == 0, result.stderr
+    assert metrics_json(dora, "--format", "json")["lead_time_avg_hours"] == 3.0
+
+
+def test_a_repeated_identical_commit_row_is_imported_once(
+    dora: Dora, tmp_path: Path
+) -> None:
+    row = f"{sha(1)},,,2024-01-01T10:00:00Z"
+    export = write_export(tmp_path, [row, row], [])
+
+    result = dora("import", export, "--repo", REPO)
+
+    assert result.exit_code == 0, result.stderr
+    assert "1 commits (1 new)" in result.stdout
+
+
+def test_a_repeated_sha_with_other_values_is_a_problem(
+    dora: Dora, tmp_path: Path
+) -> None:
+    commits = [f"{sha(1)},,,2024-01-01T10:00:00Z", f"{sha(1)},,,2024-01-01T11:00:00Z"]
+    export = write_export(tmp_path, commits, [])
+
+    result = dora("import", export, "--repo", REPO)
+
+    assert result.exit_code == 2
+    assert "commits.csv:3: sha: " in result.stderr
+    assert "line 2" in result.stderr
+
+
+def test_a_missing_file_is_named(dora: Dora, tmp_path: Path) -> None:
+    export = three_commit_export(tmp_path)
+    (export / "deployments.csv").unlink()
+
+    result = dora("import", export, "--repo", REPO)
+
+    assert result.exit_code == 2
+    assert "deployments.csv: is missing" in result.stderr
+
+
+def test_a_missing_column_is_named(dora: Dora, tmp_path: Path) -> None:
+    export = three_commit_export(tmp_path)
+    (export / "commits.csv").write_text("sha,parents,committed_at\n")
+
+    result = dora("import", export, "--repo", REPO)
+
+    assert result.exit_code == 2
+    assert "commits.csv:1: the header lacks the column(s) authored_at" in result.stderr
+
+
+def test_an_unreadable_gzip_file_is_named(dora: Dora, tmp_path: Path) -> None:
+    export = three_commit_export(tmp_path, gzipped=True)
+    (export / "commits.csv.gz").write_bytes(b"not gzip at all")
+
+    result = dora("import", export, "--repo", REPO)
+
+    assert result.exit_code == 2
+    assert re.search(r"commits\.csv\.gz: cannot be read \(.+\)", result.stderr)
+    assert "Traceback" not in result.stderr
+
+
+def test_an_invalid_repo_path_is_refused_before_reading(
+    dora: Dora, tmp_path: Path
+) -> None:
+    result = dora("import", three_commit_export(tmp_path), "--repo", "acme/api")
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith("dora: error: repo: 'acme/api' is not a path")
+
+
+def test_metrics_json_is_the_answer_of_the_rest_api(
+    database: MemoryDatabase, dora: Dora, tmp_path: Path
+) -> None:
+    dora("import", three_commit_export(tmp_path), "--repo", REPO)
+
+    printed = metrics_json(dora, "--format", "json")
+    served = asyncio.run(rest_metrics(database, QUERY))
+
+    assert printed == served
+
+
+async def rest_metrics(database: MemoryDatabase, query: dict[str, str]) -> Any:
+    app = create_app(memory_container(database), Settings())
+    async with TestClient(TestServer(app)) as client:
+        response = await client.get("/api/v1/metrics/dora", params=query)
+        assert response.status == 200, await response.text()
+        return await response.json()
+
+
+def test_metrics_are_served_from_the_snapshot_unless_recompute_is_asked(
+    dora: Dora, tmp_path: Path
+) -> None:
+    dora("import", three_commit_export(tmp_path), "--repo", REPO)
+    first = metrics_json(dora, "--format", "json")
+
+    again = metrics_json(dora, "--format", "json")
+    recomputed = metrics_json(dora, "--format", "json", "--recompute")
+
+    assert again["computed_at"] == first["computed_at"]
+    assert recomputed["computed_at"] != first["computed_at"]
+    assert {**recomputed, "computed_at": None} == {**first, "computed_at": None}
+
+
+def test_metrics_table_shows_the_figures_and_every_period(
+    dora: Dora, tmp_path: Path
+) -> None:
+    dora("import", three_commit_export(tmp_path), "--repo", REPO)
+
+    result = dora("metrics", "--scope", "repo", "--id", REPO, *WINDOW)
+
+    assert result.exit_code == 0, result.stderr
+    assert re.search(r"deployment frequency +2\b", result.stdout)
+    assert re.search(r"lead time avg \(hours\) +13\.0000", result.stdout)
+    periods = re.findall(r"^ *(2024-\d\d-\d\d) +(2024-\d\d-\d\d)", result.stdout, re.M)
+    assert periods[0] == ("2024-01-01", "2024-01-07")
+    assert periods[-1] == ("2024-01-29", "2024-01-31")
+    assert len(periods) == 5
+
+
+def test_an_unknown_repo_exits_with_status_1_and_a_clear_message(dora: Dora) -> None:
+    result = dora("metrics", "--scope", "repo", "--id", "acme/web/nothing", *WINDOW)
+
+    assert result.exit_code == 1
+    assert result.stderr == "dora: error: id: repo 'acme/web/nothing' does not exist\n"
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "named"),
+    [
+        ("--granularity", "fortnight", "granularity: 'fortnight'"),
+        ("--tz", "Mars/Olympus", "tz: 'Mars/Olympus'"),
+        ("--lead-time-from", "pushed", "lead_time_from: 'pushed'"),
+        ("--scope", "team", "scope: 'team'"),
+    ],
+)
+def test_an_invalid_metrics_parameter_exits_with_status_2_naming_it(
+    dora: Dora, option: str, value: str, named: str
+) -> None:
+    result = dora("metrics", "--scope", "repo", "--id", REPO, *WINDOW, option, value)
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"dora: error: {named}")
+
+
+def test_a_window_ending_before_it_starts_exits_with_status_2(dora: Dora) -> None:
+    window = ("--from", "2024-02-01", "--to", "2024-01-01")
+
+    result = dora("metrics", "--scope", "repo", "--id", REPO, *window)
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith("dora: error: ")
+
+
+def test_a_missing_from_is_a_usage_error(dora: Dora) -> None:
+    result = dora("metrics", "--scope", "repo", "--id", REPO, "--to", "2024-01-31")
+
+    assert result.exit_code == 2
+    assert "Missing option '--from'" in result.stderr
+
+
+def test_serve_refuses_an_unknown_log_level(
+    dora: Dora, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DORA_LOG_LEVEL", "chatty")
+
+    result = dora("serve")
+
+    assert result.exit_code == 2
+    assert result.stderr == "dora: error: DORA_LOG_LEVEL: 'chatty' is not a log level\n"
