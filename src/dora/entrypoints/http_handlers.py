@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from aiohttp import web
 
@@ -39,7 +40,7 @@ async def put_repo(request: web.Request) -> web.Response:
     path = repo_path(request)
     body = await json_body(request, RepoIn, optional=True)
 
-    repo, created = await ingest.put_repo(uow(request), path, body.default_branch)
+    repo, created = await ingest.put_repo(await uow(request), path, body.default_branch)
 
     return web.json_response(repo_json(repo), status=201 if created else 200)
 
@@ -50,7 +51,7 @@ async def post_commits(request: web.Request) -> web.Response:
     batch = await json_body(request, CommitBatch)
 
     commits = [item.to_domain() for item in batch.commits]
-    inserted = await ingest.add_commits(uow(request), path, commits)
+    inserted = await ingest.add_commits(await uow(request), path, commits)
 
     return web.json_response({"received": len(commits), "inserted": inserted})
 
@@ -61,7 +62,7 @@ async def post_deployment(request: web.Request) -> web.Response:
     item = await json_body(request, DeploymentIn)
 
     stored, created = await ingest.record_deployment(
-        uow(request), path, item.to_domain()
+        await uow(request), path, item.to_domain()
     )
 
     return web.json_response(deployment_json(stored), status=201 if created else 200)
@@ -75,7 +76,7 @@ async def list_deployments(request: web.Request) -> web.Response:
         request.query.get("environment", DEFAULT_ENVIRONMENT)
     )
 
-    found = await lookups.deployments_in(uow(request), path, window, environment)
+    found = await lookups.deployments_in(await uow(request), path, window, environment)
 
     return web.json_response(
         {
@@ -93,7 +94,7 @@ async def get_deployment(request: web.Request) -> web.Response:
     path = repo_path(request)
 
     found = await lookups.deployment(
-        uow(request), path, request.match_info["deployment_id"]
+        await uow(request), path, request.match_info["deployment_id"]
     )
 
     return web.json_response(found)
@@ -103,7 +104,7 @@ async def get_deployment(request: web.Request) -> web.Response:
 async def get_commit(request: web.Request) -> web.Response:
     path = repo_path(request)
 
-    found = await lookups.commit(uow(request), path, request.match_info["sha"])
+    found = await lookups.commit(await uow(request), path, request.match_info["sha"])
 
     return web.json_response(found)
 
@@ -112,7 +113,7 @@ async def get_commit(request: web.Request) -> web.Response:
 async def get_metrics(request: web.Request) -> web.Response:
     query = MetricsQuery.parse(request.query)
 
-    answer = await metrics.dora_metrics(uow(request), query)
+    answer = await metrics.dora_metrics(await uow(request), query)
 
     return web.json_response(answer)
 
@@ -121,7 +122,7 @@ async def get_metrics(request: web.Request) -> web.Response:
 async def recompute_metrics(request: web.Request) -> web.Response:
     query = MetricsQuery.parse(await json_object(request))
 
-    answer = await metrics.dora_metrics(uow(request), query, recompute=True)
+    answer = await metrics.dora_metrics(await uow(request), query, recompute=True)
 
     return web.json_response(answer)
 
@@ -133,14 +134,18 @@ async def openapi_json(request: web.Request) -> web.Response:
 
 @routes.get("/healthz")
 async def healthz(request: web.Request) -> web.Response:
-    await metrics.ping(uow(request))
+    await metrics.ping(await uow(request))
 
     return web.json_response({"status": "ok"})
 
 
-def uow(request: web.Request) -> UnitOfWork:
-    unit: UnitOfWork = request.app[CONTAINER].uow()
-    return unit
+async def uow(request: web.Request) -> UnitOfWork:
+    unit = request.app[CONTAINER].uow()
+    # A factory that depends on an async resource (the engine) hands out
+    # awaitables; the in-memory override of the tests does not.
+    if inspect.isawaitable(unit):
+        unit = await unit
+    return cast(UnitOfWork, unit)
 
 
 def recent_window(query: Mapping[str, str]) -> Window:
