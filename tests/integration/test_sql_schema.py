@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, text
+from sqlalchemy import URL, Connection, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from dora.adapters.sql_database import open_engine
 from dora.adapters.sql_tables import Base
+from tests.postgres import scratch_database
 
 
 def _differences(connection: Connection) -> list[Any]:
@@ -55,3 +58,20 @@ async def test_sqlite_connections_enforce_foreign_keys_and_use_wal(
     await engine.dispose()
 
     assert (foreign_keys, journal) == (1, "wal")
+
+
+@pytest.mark.postgres
+async def test_services_starting_together_migrate_a_new_database_once(
+    postgres_server: URL,
+) -> None:
+    with scratch_database(postgres_server) as fresh:
+        url = fresh.render_as_string(hide_password=False)
+
+        engines = await asyncio.gather(*(open_engine(url) for _ in range(4)))
+        async with engines[0].connect() as connection:
+            revision = await connection.run_sync(_revision)
+            differences = await connection.run_sync(_differences)
+        for engine in engines:
+            await engine.dispose()
+
+    assert (revision, differences) == ("0001", [])

@@ -16,9 +16,10 @@ from dora.adapters.sql_database import (
     session_factory,
 )
 from dora.domain.errors import Unavailable
-from dora.domain.model import RepoPath
+from dora.domain.model import Deployment, Repo, RepoPath
+from dora.service_layer import ingest
 
-from .builders import PATH, commit
+from .builders import PATH, commit, deployment
 
 UowFactory = Callable[[], SqlUnitOfWork]
 UNREACHABLE = {
@@ -37,6 +38,32 @@ async def _let_failed_connections_stop(before: set[threading.Thread]) -> None:
     """
     for thread in set(threading.enumerate()) - before:
         await asyncio.to_thread(thread.join, 5)
+
+
+async def test_concurrent_writers_create_a_repo_once(
+    uow_factory: UowFactory,
+) -> None:
+    async def put() -> tuple[Repo, bool]:
+        return await ingest.put_repo(uow_factory(), RepoPath("acme", "web", "api"))
+
+    results = await asyncio.gather(*(put() for _ in range(5)))
+
+    assert [created for _, created in results].count(True) == 1
+    assert len({repo.id for repo, _ in results}) == 1
+
+
+async def test_concurrent_reports_of_one_deployment_create_it_once(
+    uow_factory: UowFactory,
+) -> None:
+    await ingest.put_repo(uow_factory(), PATH)
+
+    async def report() -> tuple[Deployment, bool]:
+        return await ingest.record_deployment(uow_factory(), PATH, deployment("d", "a"))
+
+    results = await asyncio.gather(*(report() for _ in range(5)))
+
+    assert [created for _, created in results].count(True) == 1
+    assert len({stored.seq for stored, _ in results}) == 1
 
 
 async def test_leaving_without_commit_rolls_everything_back(
