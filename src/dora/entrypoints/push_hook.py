@@ -35,6 +35,8 @@ def main(url: str, repo: str, lines: Iterable[str] | None = None) -> int:
         send(url.rstrip("/") + "/api/v1/repos/" + repo, pushed_commits(updates))
     except Exception as error:
         # The refs are updated already: whatever went wrong, the push stands.
+        # TODO(service down during a push): later pushes do not resend these
+        # commits; `dora import-git` on the repository fills the gap.
         print(f"dora: commits not recorded ({error})", file=sys.stderr)
     return 0
 
