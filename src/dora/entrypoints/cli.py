@@ -90,6 +90,7 @@ def import_export(directory: Path, repo: str) -> None:
         history.check(directory)
         display.storing()
         new = run_with_container(lambda container: _store(container, path, history))
+        display.stored()
 
     counts = (len(history.commits), len(history.deployments))
     click.echo(summary_line(str(path), counts, new, time.perf_counter() - began))

@@ -20,6 +20,8 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+STORING = "storing in one transaction"
+
 
 class RateColumn(ProgressColumn):
     """Rows read per second."""
@@ -27,6 +29,15 @@ class RateColumn(ProgressColumn):
     def render(self, task: Task) -> Text:
         speed = task.speed
         return Text("" if speed is None else f"{speed:,.0f}/s", style="cyan")
+
+
+class RowsColumn(ProgressColumn):
+    """Rows read so far, for the tasks that read rows."""
+
+    def render(self, task: Task) -> Text:
+        if not task.fields.get("rows", True):
+            return Text("")
+        return Text(f"{task.completed:>10,.0f} rows")
 
 
 class ImportDisplay:
@@ -42,14 +53,23 @@ class ImportDisplay:
 
     def storing(self) -> None:
         if self.progress is not None:
-            for task in self.tasks.values():
-                self.progress.update(task, total=self.progress.tasks[task].completed)
-            self._task("storing in one transaction")
+            self._finish_all()
+            self._task(STORING, rows=False)
 
-    def _task(self, kind: str) -> TaskID:
+    def stored(self) -> None:
+        if self.progress is not None:
+            self._finish_all()
+
+    def _finish_all(self) -> None:
+        assert self.progress is not None
+        # A total equal to what was done marks a task finished.
+        for task in self.progress.tasks:
+            self.progress.update(task.id, total=task.completed)
+
+    def _task(self, kind: str, rows: bool = True) -> TaskID:
         assert self.progress is not None
         if kind not in self.tasks:
-            self.tasks[kind] = self.progress.add_task(kind, total=None)
+            self.tasks[kind] = self.progress.add_task(kind, total=None, rows=rows)
         return self.tasks[kind]
 
 
@@ -62,7 +82,7 @@ def import_display(console: Console) -> Iterator[ImportDisplay]:
     columns = (
         SpinnerColumn(finished_text="[green]done"),
         TextColumn("{task.description:<28}"),
-        TextColumn("{task.completed:>10,.0f} rows"),
+        RowsColumn(),
         RateColumn(),
         TimeElapsedColumn(),
     )
@@ -119,7 +139,7 @@ def series_table(answer: dict[str, Any]) -> Table:
         title=f"by {answer['granularity']}", box=box.SIMPLE_HEAD, collapse_padding=True
     )
     for name in ("start", "end"):
-        table.add_column(name)
+        table.add_column(name, no_wrap=True, min_width=10)
     for name in ("deploys", "days", "changes", "avg h", "median h", "p90 h"):
         table.add_column(name, justify="right")
     for period in answer["series"]:
@@ -129,12 +149,13 @@ def series_table(answer: dict[str, Any]) -> Table:
             str(period["deployment_frequency"]),
             str(period["deployment_days"]),
             str(period["changes"]),
-            _number(period["lead_time_avg_hours"]),
-            _number(period["lead_time_median_hours"]),
-            _number(period["lead_time_p90_hours"]),
+            # One decimal and no separators keep a year of weeks within 80 columns.
+            _number(period["lead_time_avg_hours"], 1, ""),
+            _number(period["lead_time_median_hours"], 1, ""),
+            _number(period["lead_time_p90_hours"], 1, ""),
         )
     return table
 
 
-def _number(value: float | None, decimals: int = 2) -> str:
-    return "-" if value is None else f"{value:,.{decimals}f}"
+def _number(value: float | None, decimals: int, separator: str = ",") -> str:
+    return "-" if value is None else f"{value:{separator}.{decimals}f}"
