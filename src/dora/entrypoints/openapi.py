@@ -20,7 +20,8 @@ ERRORS = {
     "422": "invalid_payload: malformed JSON or invalid items, listed in details",
     "503": "unavailable: the database cannot be reached",
 }
-METRICS_PARAMETERS = [
+Parameter = tuple[str, bool, dict[str, Any], str]
+METRICS_PARAMETERS: list[Parameter] = [
     ("scope", True, {"enum": ["repo", "project", "org"]}, "what to measure"),
     ("id", True, {"type": "string"}, "path of the scope, e.g. acme/pay/api"),
     ("from", True, {"type": "string", "format": "date"}, "first day, inclusive"),
@@ -128,10 +129,11 @@ OPERATIONS = [
 
 def document() -> dict[str, Any]:
     """Build the OpenAPI 3.1 document of every endpoint."""
-    models = {op.answer for op in OPERATIONS} | {out.ErrorOut, out.RecomputeIn}
+    models: set[type[BaseModel]] = {op.answer for op in OPERATIONS}
+    models |= {out.ErrorOut, out.RecomputeIn}
     models |= {op.body for op in OPERATIONS if op.body is not None}
     _, schemas = models_json_schema(
-        [(model, mode) for model in models for mode in ("validation",)],
+        [(model, "validation") for model in models],
         ref_template="#/components/schemas/{model}",
     )
     paths: dict[str, dict[str, Any]] = {}
