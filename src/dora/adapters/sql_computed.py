@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Select, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dora.adapters.sql_support import batches, conflict_insert
+from dora.adapters.sql_support import batches, conflict_insert, table
 from dora.adapters.sql_tables import DeploymentRow, ShippedChangeRow, SnapshotRow
 from dora.domain.metrics import Change, LeadTimeFrom
 from dora.domain.model import ShippedChange
@@ -36,7 +36,7 @@ class SqlShippedChangeRepository:
         pks = {external_id: pk for external_id, pk in await self.session.execute(query)}
         rows = [_change_row(repo_id, change, pks) for change in changes]
         for batch in batches(rows, columns=8):
-            await self.session.execute(insert(ShippedChangeRow), batch)
+            await self.session.execute(insert(table(ShippedChangeRow)), batch)
 
     async def lead_times(
         self,

@@ -7,10 +7,10 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, select, update
+from sqlalchemy import Row, Select, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dora.adapters.sql_support import batches, conflict_insert
+from dora.adapters.sql_support import batches, conflict_insert, table
 from dora.adapters.sql_tables import CommitRow, DeploymentRow
 from dora.domain.metrics import DeployedAt
 from dora.domain.model import Commit, Deployment, Status
@@ -27,15 +27,16 @@ class SqlCommitRepository:
             first.setdefault(commit.sha, commit)
         rows = [_commit_row(repo_id, commit) for commit in first.values()]
 
+        statement = (
+            conflict_insert(self.session, CommitRow)
+            .on_conflict_do_nothing(index_elements=["repo_id", "sha"])
+            .returning(table(CommitRow).c.sha)
+        )
         inserted = 0
         for batch in batches(rows, columns=5):
-            statement = (
-                conflict_insert(self.session, CommitRow)
-                .values(batch)
-                .on_conflict_do_nothing(index_elements=["repo_id", "sha"])
-                .returning(CommitRow.sha)
-            )
-            inserted += len((await self.session.execute(statement)).all())
+            # RETURNING yields only the rows that were really inserted.
+            result = await self.session.execute(statement, batch)
+            inserted += len(result.all())
         return inserted
 
     async def get(self, repo_id: int, sha: str) -> Commit | None:
@@ -82,43 +83,34 @@ class SqlDeploymentRepository:
     ) -> tuple[Deployment, bool]:
         """Insert, or update in place so the deployment keeps its first `seq`."""
         fields = _deployment_fields(deployment)
+        rows = table(DeploymentRow)
         insert = (
             conflict_insert(self.session, DeploymentRow)
             .values(repo_id=repo_id, external_id=deployment.id, **fields)
             .on_conflict_do_nothing(index_elements=["repo_id", "external_id"])
-            .returning(DeploymentRow.id)
+            .returning(rows.c.id)
         )
         seq = await self.session.scalar(insert)
         if seq is not None:
             return dataclasses.replace(deployment, seq=seq), True
 
         change = (
-            update(DeploymentRow)
-            .where(
-                DeploymentRow.repo_id == repo_id,
-                DeploymentRow.external_id == deployment.id,
-            )
+            update(rows)
+            .where(rows.c.repo_id == repo_id, rows.c.external_id == deployment.id)
             .values(**fields)
-            .returning(DeploymentRow.id)
+            .returning(rows.c.id)
         )
         seq = (await self.session.execute(change)).scalar_one()
         return dataclasses.replace(deployment, seq=seq), False
 
     async def get(self, repo_id: int, deployment_id: str) -> Deployment | None:
-        query = select(DeploymentRow).where(
-            DeploymentRow.repo_id == repo_id,
-            DeploymentRow.external_id == deployment_id,
-        )
-        row = await self.session.scalar(query)
+        query = _deployments(repo_id).where(DeploymentRow.external_id == deployment_id)
+        row = (await self.session.execute(query)).first()
         return None if row is None else _deployment(row)
 
     async def of_repo(self, repo_id: int) -> list[Deployment]:
-        query = (
-            select(DeploymentRow)
-            .where(DeploymentRow.repo_id == repo_id)
-            .order_by(DeploymentRow.id)
-        )
-        return [_deployment(row) for row in await self.session.scalars(query)]
+        query = _deployments(repo_id).order_by(DeploymentRow.id)
+        return [_deployment(row) for row in await self.session.execute(query)]
 
     async def counted(
         self, repo_ids: Sequence[int], environment: str, during: TimeRange
@@ -153,16 +145,15 @@ class SqlDeploymentRepository:
         self, repo_id: int, environment: str, during: TimeRange
     ) -> list[Deployment]:
         query = (
-            select(DeploymentRow)
+            _deployments(repo_id)
             .where(
-                DeploymentRow.repo_id == repo_id,
                 DeploymentRow.environment == environment,
                 DeploymentRow.finished_at >= during.start,
                 DeploymentRow.finished_at < during.end,
             )
             .order_by(DeploymentRow.finished_at, DeploymentRow.id)
         )
-        return [_deployment(row) for row in await self.session.scalars(query)]
+        return [_deployment(row) for row in await self.session.execute(query)]
 
     async def environments(self, repo_id: int) -> list[str]:
         query = (
@@ -191,7 +182,12 @@ def _deployment_fields(deployment: Deployment) -> dict[str, Any]:
     }
 
 
-def _deployment(row: DeploymentRow) -> Deployment:
+def _deployments(repo_id: int) -> Select[*tuple[Any, ...]]:
+    rows = table(DeploymentRow)
+    return select(rows).where(rows.c.repo_id == repo_id)
+
+
+def _deployment(row: Row[Any]) -> Deployment:
     return Deployment(
         id=row.external_id,
         sha=row.sha,

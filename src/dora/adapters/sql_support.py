@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator, Sequence
-from typing import TypeVar
+from typing import TypeVar, cast
 
+from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,11 +21,16 @@ MAX_ROWS = 1_000
 ConflictInsert = postgresql.Insert | sqlite.Insert
 
 
-def conflict_insert(session: AsyncSession, table: type[Base]) -> ConflictInsert:
+def table(row: type[Base]) -> Table:
+    """Return the table of a row class; statements on it skip the ORM's work."""
+    return cast(Table, row.__table__)
+
+
+def conflict_insert(session: AsyncSession, row: type[Base]) -> ConflictInsert:
     """Return an INSERT of the session's dialect that knows ON CONFLICT."""
     if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
+        return postgresql.insert(table(row))
+    return sqlite.insert(table(row))
 
 
 def batches(rows: Sequence[T], columns: int) -> Iterator[Sequence[T]]:
