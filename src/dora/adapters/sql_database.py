@@ -25,7 +25,6 @@ __all__ = [
     "build_engine",
     "migrate",
     "open_engine",
-    "ping",
     "session_factory",
 ]
 
@@ -133,14 +132,3 @@ def alembic_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
-
-
-async def ping(engine: AsyncEngine) -> None:
-    """Raise `Unavailable` unless the database answers a trivial query."""
-    try:
-        async with engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
-    except Exception as error:
-        if is_unreachable(error):
-            raise unavailable(engine.dialect.name, error) from error
-        raise

@@ -22,6 +22,8 @@ class SqlCommitRepository:
         self.session = session
 
     async def add(self, repo_id: int, commits: Sequence[Commit]) -> int:
+        # A sha sent twice in one batch is stored as first sent, like a sha
+        # sent again in a later batch.
         first: dict[str, Commit] = {}
         for commit in commits:
             first.setdefault(commit.sha, commit)
