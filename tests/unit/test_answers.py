@@ -159,3 +159,28 @@ async def test_project_rollup_takes_only_the_repos_beneath_it(
     project = await platform.metrics(scope="project", id="acme/web")
 
     assert project["deployment_frequency"] == 2
+
+
+def test_clamped_lead_times_are_counted_only_within_the_window() -> None:
+    window = Window.parse("2024-01-01", "2024-01-31")
+    changes = [
+        Change(at("2024-01-10T10:00:00Z"), -60.0),
+        Change(at("2024-02-01T00:00:00Z"), -60.0),
+    ]
+
+    figures = measure(window, Granularity.WEEK, [], changes)
+
+    assert figures.negative_lead_times_clamped == 1
+
+
+def test_unknown_shas_are_counted_only_within_the_window() -> None:
+    window = Window.parse("2024-01-01", "2024-01-31")
+    deployments = [
+        DeployedAt(at("2024-01-10T10:00:00Z"), known_sha=False),
+        DeployedAt(at("2023-12-31T23:59:59Z"), known_sha=False),
+        DeployedAt(at("2024-01-11T10:00:00Z"), known_sha=True),
+    ]
+
+    figures = measure(window, Granularity.WEEK, deployments, [])
+
+    assert figures.deployments_unknown_sha == 1

@@ -188,3 +188,23 @@ def test_measure_ignores_deployments_outside_the_window() -> None:
     figures = measure(window, Granularity.WEEK, deployments, [])
 
     assert figures.deployment_frequency == 1
+
+
+@pytest.mark.parametrize(
+    ("finished", "counted"),
+    [
+        ("2024-10-26T21:59:59Z", 0),
+        ("2024-10-26T22:00:00Z", 1),
+        ("2024-10-27T22:59:59Z", 1),
+        ("2024-10-27T23:00:00Z", 0),
+    ],
+)
+async def test_window_edges_follow_the_local_clock_on_a_25_hour_day(
+    platform: Platform, finished: str, counted: int
+) -> None:
+    await platform.add_commits(*linear_history("c1"))
+    await platform.deploy(deployment("d1", "c1", finished))
+
+    answer = await platform.metrics("2024-10-27", "2024-10-27", tz="Europe/Berlin")
+
+    assert answer["deployment_frequency"] == counted
