@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -212,9 +213,17 @@ def test_a_missing_column_is_named(dora: Dora, tmp_path: Path) -> None:
     assert "commits.csv:1: the header lacks the column(s) authored_at" in result.stderr
 
 
-def test_an_unreadable_gzip_file_is_named(dora: Dora, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "damage",
+    [lambda data: b"not gzip at all", lambda data: data[: len(data) // 2]],
+    ids=["not-gzip", "truncated"],
+)
+def test_an_unreadable_gzip_file_is_named(
+    dora: Dora, tmp_path: Path, damage: Callable[[bytes], bytes]
+) -> None:
     export = three_commit_export(tmp_path, gzipped=True)
-    (export / "commits.csv.gz").write_bytes(b"not gzip at all")
+    damaged = export / "commits.csv.gz"
+    damaged.write_bytes(damage(damaged.read_bytes()))
 
     result = dora("import", export, "--repo", REPO)
 

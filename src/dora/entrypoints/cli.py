@@ -50,15 +50,26 @@ def main(ctx: click.Context) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535))
-def serve(host: str, port: int) -> None:
-    """Run the REST service until interrupted."""
+@click.option(
+    "--insecure",
+    is_flag=True,
+    help="Serve without access tokens on a non-loopback --host.",
+)
+def serve(host: str, port: int, insecure: bool) -> None:
+    """Run the REST service until interrupted.
+
+    With DORA_TOKENS or DORA_TOKENS_FILE set, /api/v1 needs a bearer token;
+    without them the service listens on a loopback address only.
+    """
     # Imported here, as the SQL container is, to keep the other commands quick.
     from aiohttp import web
 
     from dora.entrypoints.http_app import create_app
+    from dora.entrypoints.http_auth import check_exposure
 
-    configure_logging()
     state = cli_state()
+    check_exposure(host, bool(state.settings.tokens), insecure)
+    configure_logging()
     app = create_app(state.container(), state.settings)
 
     logger.info(
@@ -109,10 +120,17 @@ async def _store(
 @click.option("--id", "scope_id", required=True, help="The path of the scope.")
 @click.option("--from", "start", required=True, help="First day, YYYY-MM-DD.")
 @click.option("--to", "end", required=True, help="Last day, YYYY-MM-DD.")
-@click.option("--granularity", default="week", show_default=True)
+@click.option(
+    "--granularity", default="week", show_default=True, help="day, week or month."
+)
 @click.option("--environment", default="production", show_default=True)
-@click.option("--tz", default="UTC", show_default=True)
-@click.option("--lead-time-from", default="committed", show_default=True)
+@click.option("--tz", default="UTC", show_default=True, help="IANA time zone.")
+@click.option(
+    "--lead-time-from",
+    default="committed",
+    show_default=True,
+    help="committed or authored.",
+)
 @click.option(
     "--format",
     "output",
