@@ -9,7 +9,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -34,20 +34,32 @@ def dora(*args: str, cwd: Path, database_url: str) -> subprocess.CompletedProces
 
 
 @contextmanager
-def dora_service(workdir: Path) -> Iterator[str]:
-    """Serve a fresh SQLite database on a free port; yield the base URL."""
+def dora_service(
+    workdir: Path,
+    database_url: str | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Iterator[str]:
+    """Serve a database (a fresh SQLite file by default) on a free port.
+
+    Yield the base URL; the server's log goes to `serve.log` in `workdir`.
+    """
     port = free_port()
-    env = {
+    default_url = f"sqlite+aiosqlite:///{workdir / 'served.db'}"
+    environment = {
         **git_env(),
-        "DORA_DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'served.db'}",
+        "DORA_DATABASE_URL": database_url or default_url,
+        **(env or {}),
     }
-    with subprocess.Popen(
-        [DORA, "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=workdir,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    ) as server:
+    with (
+        open(workdir / "serve.log", "ab") as log,
+        subprocess.Popen(
+            [DORA, "serve", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=workdir,
+            env=environment,
+            stdout=log,
+            stderr=log,
+        ) as server,
+    ):
         try:
             url = f"http://127.0.0.1:{port}"
             _wait_healthy(url, server)

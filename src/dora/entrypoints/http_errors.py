@@ -25,8 +25,22 @@ class UnsupportedMediaType(DoraError):
     """A request body that is not JSON."""
 
 
+class Unauthorized(DoraError):
+    """A request to the API without a valid bearer token."""
+
+    def __init__(self, message: str, token_given: bool = False) -> None:
+        super().__init__(message)
+        self.token_given = token_given
+
+
+class Forbidden(DoraError):
+    """A valid token that does not cover the org or the method of a request."""
+
+
 STATUSES: dict[type[Exception], tuple[int, str]] = {
     InvalidParameter: (400, "invalid_parameter"),
+    Unauthorized: (401, "unauthorized"),
+    Forbidden: (403, "forbidden"),
     NotFound: (404, "not_found"),
     UnsupportedMediaType: (415, "unsupported_media_type"),
     InvalidPayload: (422, "invalid_payload"),
@@ -67,7 +81,10 @@ async def error_middleware(
             ]
         if status >= 500:
             logger.warning("%s %s: %s", request.method, request.path, error.message)
-        return error_response(status, code, error.message, **extra)
+        response = error_response(status, code, error.message, **extra)
+        if isinstance(error, Unauthorized):
+            response.headers["WWW-Authenticate"] = _challenge(error)
+        return response
     except web.HTTPException as error:
         if error.status < 400:
             raise
@@ -78,6 +95,13 @@ async def error_middleware(
     except Exception:
         logger.exception("%s %s failed", request.method, request.path)
         return error_response(500, "internal", "internal error; see the server log")
+
+
+def _challenge(error: Unauthorized) -> str:
+    # RFC 6750: name the error only when a token was sent and refused.
+    return 'Bearer realm="dora"' + (
+        ', error="invalid_token"' if error.token_given else ""
+    )
 
 
 def _http_error(request: web.Request, error: web.HTTPException) -> web.Response:

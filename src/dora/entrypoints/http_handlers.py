@@ -22,14 +22,17 @@ from dora.entrypoints.schemas import (
     DeploymentIn,
     RepoIn,
     WireT,
+    check_count,
     parse,
 )
+from dora.entrypoints.settings import Settings
 from dora.ports.repositories import UnitOfWork
 from dora.service_layer import ingest, lookups, metrics
 from dora.service_layer.queries import MetricsQuery
 from dora.service_layer.wire import deployment_json, repo_json
 
 CONTAINER = web.AppKey("container", Container)
+SETTINGS = web.AppKey("settings", Settings)
 REPO = "/api/v1/repos/{org}/{project}/{repo}"
 
 routes = web.RouteTableDef()
@@ -49,6 +52,7 @@ async def put_repo(request: web.Request) -> web.Response:
 async def post_commits(request: web.Request) -> web.Response:
     path = repo_path(request)
     batch = await json_body(request, CommitBatch)
+    check_count(batch.commits, "commits", request.app[SETTINGS].max_batch_items)
 
     commits = [item.to_domain() for item in batch.commits]
     inserted = await ingest.add_commits(await uow(request), path, commits)
@@ -185,7 +189,7 @@ async def json_object(request: web.Request) -> dict[str, Any]:
     raw = await raw_body(request, optional=True)
     try:
         value = json.loads(raw) if raw else {}
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
         problem = Problem("body", f"not valid JSON ({error})")
         raise InvalidPayload(f"body: {problem.message}", [problem]) from None
     if not isinstance(value, dict):

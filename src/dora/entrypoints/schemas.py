@@ -6,6 +6,7 @@ so a commit or deployment is checked by one set of rules however it arrives.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -93,6 +94,13 @@ class DeploymentIn(Wire):
 
 
 WireT = TypeVar("WireT", bound="Wire")
+
+
+def check_count(items: Sequence[object], path: str, limit: int) -> None:
+    """Refuse more items than the configured limit of one request."""
+    if len(items) > limit:
+        problem = Problem(path, f"at most {limit} items per request, got {len(items)}")
+        raise InvalidPayload(f"{path}: {problem.message}", [problem])
 
 
 class RepoIn(Wire):

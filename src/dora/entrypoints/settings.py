@@ -7,15 +7,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from dora.domain.errors import InvalidParameter
+from dora.entrypoints.tokens import Token, tokens_from_env
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///dora.db"
 DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024
+DEFAULT_MAX_BATCH_ITEMS = 50_000
+DEFAULT_STATEMENT_TIMEOUT_MS = 30_000
+DEFAULT_CONNECT_TIMEOUT_S = 5
 
 
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    max_batch_items: int = DEFAULT_MAX_BATCH_ITEMS
+    statement_timeout_ms: int = DEFAULT_STATEMENT_TIMEOUT_MS
+    connect_timeout_s: int = DEFAULT_CONNECT_TIMEOUT_S
+    tokens: tuple[Token, ...] = ()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -24,6 +32,16 @@ class Settings:
             max_body_bytes=_positive(
                 env, "DORA_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES
             ),
+            max_batch_items=_positive(
+                env, "DORA_MAX_BATCH_ITEMS", DEFAULT_MAX_BATCH_ITEMS
+            ),
+            statement_timeout_ms=_positive(
+                env, "DORA_STATEMENT_TIMEOUT_MS", DEFAULT_STATEMENT_TIMEOUT_MS
+            ),
+            connect_timeout_s=_positive(
+                env, "DORA_CONNECT_TIMEOUT_S", DEFAULT_CONNECT_TIMEOUT_S
+            ),
+            tokens=tokens_from_env(env),
         )
 
     @property
