@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Self
 
+from dora.adapters.memory_attribution import MemoryAttributionStore
+from dora.domain.chains import ChainPosition
 from dora.domain.metrics import Change, DeployedAt, LeadTimeFrom
 from dora.domain.model import (
     Commit,
@@ -39,6 +41,8 @@ class MemoryDatabase:
         default_factory=lambda: defaultdict(dict)
     )
     changes: dict[int, list[ShippedChange]] = field(default_factory=dict)
+    chains: dict[tuple[int, str], ChainPosition | None] = field(default_factory=dict)
+    gaps: dict[tuple[int, str, str], ChainPosition] = field(default_factory=dict)
     snapshots: dict[SnapshotKey, Snapshot] = field(default_factory=dict)
     sequence: int = 0
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -123,6 +127,15 @@ class MemoryDeploymentRepository:
         seq = existing.seq if existing else self.db.next_seq()
         stored[deployment.id] = dataclasses.replace(deployment, seq=seq)
         return stored[deployment.id], existing is None
+
+    async def upsert_many(
+        self, repo_id: int, deployments: Sequence[Deployment]
+    ) -> list[tuple[Deployment | None, Deployment]]:
+        before = {d.id: self.db.deployments[repo_id].get(d.id) for d in deployments}
+        for deployment in deployments:
+            await self.upsert(repo_id, deployment)
+        stored = self.db.deployments[repo_id]
+        return [(old, stored[deployment_id]) for deployment_id, old in before.items()]
 
     async def get(self, repo_id: int, deployment_id: str) -> Deployment | None:
         return self.db.deployments[repo_id].get(deployment_id)
@@ -214,6 +227,7 @@ class MemoryUnitOfWork:
         self.deployments = MemoryDeploymentRepository(db)
         self.changes = MemoryShippedChangeRepository(db)
         self.snapshots = MemorySnapshotRepository(db)
+        self.attribution = MemoryAttributionStore(db)
         self.committed = False
 
     async def __aenter__(self) -> Self:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Row, Select, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dora.adapters.sql_bulk import upsert_deployments
 from dora.adapters.sql_support import batches, conflict_insert, table
 from dora.adapters.sql_tables import CommitRow, DeploymentRow
 from dora.domain.metrics import DeployedAt
@@ -104,6 +105,11 @@ class SqlDeploymentRepository:
         )
         seq = (await self.session.execute(change)).scalar_one()
         return dataclasses.replace(deployment, seq=seq), False
+
+    async def upsert_many(
+        self, repo_id: int, deployments: Sequence[Deployment]
+    ) -> list[tuple[Deployment | None, Deployment]]:
+        return await upsert_deployments(self.session, repo_id, deployments)
 
     async def get(self, repo_id: int, deployment_id: str) -> Deployment | None:
         query = _deployments(repo_id).where(DeploymentRow.external_id == deployment_id)

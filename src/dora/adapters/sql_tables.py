@@ -188,3 +188,31 @@ class SnapshotRow(Base):
     data_version: Mapped[str] = mapped_column(Text)
     answer: Mapped[dict[str, Any]]
     created_at: Mapped[datetime]
+
+
+class AttributionChainRow(Base):
+    """How far each chain's stored shipments are valid (null: not at all)."""
+
+    __tablename__ = "attribution_chains"
+
+    repo_id: Mapped[int] = mapped_column(
+        ForeignKey("repos.id", ondelete="CASCADE"), primary_key=True
+    )
+    environment: Mapped[str] = mapped_column(String(63), primary_key=True)
+    attributed_at: Mapped[datetime | None]
+    attributed_seq: Mapped[int | None] = mapped_column(Integer)
+
+
+class AttributionGapRow(Base):
+    """An unknown sha a chain's walk stopped at, and where it first did."""
+
+    __tablename__ = "attribution_gaps"
+    __table_args__ = (Index(None, "repo_id", "sha"),)
+
+    repo_id: Mapped[int] = mapped_column(
+        ForeignKey("repos.id", ondelete="CASCADE"), primary_key=True
+    )
+    environment: Mapped[str] = mapped_column(String(63), primary_key=True)
+    sha: Mapped[str] = mapped_column(String(64), primary_key=True)
+    finished_at: Mapped[datetime]
+    seq: Mapped[int] = mapped_column(Integer)

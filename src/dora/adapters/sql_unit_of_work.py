@@ -8,10 +8,12 @@ from typing import Self
 from sqlalchemy import exc, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from dora.adapters.sql_attribution import SqlAttributionStore
 from dora.adapters.sql_catalog import SqlRepoCatalog
 from dora.adapters.sql_computed import SqlShippedChangeRepository, SqlSnapshotRepository
 from dora.adapters.sql_repositories import SqlCommitRepository, SqlDeploymentRepository
 from dora.domain.errors import Unavailable
+from dora.ports.attribution import AttributionStore
 from dora.ports.repositories import (
     CommitRepository,
     DeploymentRepository,
@@ -45,6 +47,7 @@ class SqlUnitOfWork:
     deployments: DeploymentRepository
     changes: ShippedChangeRepository
     snapshots: SnapshotRepository
+    attribution: AttributionStore
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self.session_factory = session_factory
@@ -56,6 +59,7 @@ class SqlUnitOfWork:
         self.deployments = SqlDeploymentRepository(self.session)
         self.changes = SqlShippedChangeRepository(self.session)
         self.snapshots = SqlSnapshotRepository(self.session)
+        self.attribution = SqlAttributionStore(self.session)
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:

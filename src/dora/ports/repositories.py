@@ -16,6 +16,7 @@ from dora.domain.model import (
     Scope,
     ShippedChange,
 )
+from dora.ports.attribution import AttributionStore
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,14 @@ class DeploymentRepository(Protocol):
         self, repo_id: int, deployment: Deployment
     ) -> tuple[Deployment, bool]:
         """Store or update a deployment by id; return it and whether it is new."""
+
+    async def upsert_many(
+        self, repo_id: int, deployments: Sequence[Deployment]
+    ) -> list[tuple[Deployment | None, Deployment]]:
+        """Upsert in bulk as `upsert` one by one would; return old and new states.
+
+        A deployment repeated in the batch is stored once, as last given.
+        """
 
     async def get(self, repo_id: int, deployment_id: str) -> Deployment | None: ...
 
@@ -143,6 +152,7 @@ class UnitOfWork(Protocol):
     deployments: DeploymentRepository
     changes: ShippedChangeRepository
     snapshots: SnapshotRepository
+    attribution: AttributionStore
 
     async def __aenter__(self) -> Self: ...
 

@@ -1,12 +1,26 @@
-"""Keep the stored record of which deployment shipped which commit current."""
+"""Keep the stored record of which deployment shipped which commit current.
+
+Each chain extends its stored attribution from the position it was valid up
+to; writes of data that land at or before that position move it back (see
+`dora.domain.chains`). A few new deployments are walked sha by sha with
+batched look-ups; many, or a walk that runs deep, load the graph instead.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import logging
+import time
 
+from dora.domain.chains import ChainPosition, Shipment, ship_in_memory
 from dora.domain.model import Deployment, Repo
-from dora.domain.shipping import ship_chain
 from dora.ports.repositories import UnitOfWork
+from dora.service_layer.walks import TooDeep, walk_by_sha
+
+logger = logging.getLogger(__name__)
+
+# From this many new members on, one read of the whole graph is cheaper than
+# a few look-ups per member.
+GRAPH_FROM = 48
 
 
 async def attribute(uow: UnitOfWork, repo: Repo) -> None:
@@ -14,12 +28,63 @@ async def attribute(uow: UnitOfWork, repo: Repo) -> None:
     version = await uow.repos.lock_for_attribution(repo.id)
     if await uow.repos.attributed_version(repo.id) == version:
         return
-    graph = await uow.commits.graph(repo.id)
-    chains: dict[str, list[Deployment]] = defaultdict(list)
-    for deployment in await uow.deployments.of_repo(repo.id):
-        chains[deployment.environment].append(deployment)
-    changes = [
-        change for chain in chains.values() for change in ship_chain(chain, graph)
-    ]
-    await uow.changes.replace(repo.id, changes)
+    for environment, attributed in (await uow.attribution.chains(repo.id)).items():
+        await extend(uow, repo, environment, attributed)
     await uow.repos.mark_attributed(repo.id, version)
+
+
+async def extend(
+    uow: UnitOfWork, repo: Repo, environment: str, attributed: ChainPosition | None
+) -> None:
+    """Attribute the chain's members after `attributed`, dropping stale ones."""
+    began = time.perf_counter()
+    store = uow.attribution
+    await store.discard_after(repo.id, environment, attributed)
+    pending = await store.pending(repo.id, environment, attributed)
+    if not pending:
+        return
+    if attributed is None or len(pending) >= GRAPH_FROM:
+        shipments = await _over_graph(uow, repo.id, environment, pending, set())
+    else:
+        shipments = await _by_sha(uow, repo.id, environment, pending)
+    await store.record(repo.id, environment, shipments)
+    logger.info(
+        "attributed %s %s: %d deployments from %s, %d changes in %.1f ms",
+        repo.path,
+        environment,
+        len(pending),
+        "the start" if attributed is None else attributed.finished_at.isoformat(),
+        sum(len(s.commits) for s in shipments),
+        (time.perf_counter() - began) * 1000,
+    )
+
+
+async def _by_sha(
+    uow: UnitOfWork, repo_id: int, environment: str, pending: list[Deployment]
+) -> list[Shipment]:
+    shipments: list[Shipment] = []
+    shipped_now: set[str] = set()
+    for index, deployment in enumerate(pending):
+        try:
+            shipment = await walk_by_sha(
+                uow.attribution, repo_id, deployment, shipped_now
+            )
+        except TooDeep:
+            rest = pending[index:]
+            shipments += await _over_graph(uow, repo_id, environment, rest, shipped_now)
+            return shipments
+        shipments.append(shipment)
+        shipped_now.update(commit.sha for commit in shipment.commits)
+    return shipments
+
+
+async def _over_graph(
+    uow: UnitOfWork,
+    repo_id: int,
+    environment: str,
+    pending: list[Deployment],
+    shipped_now: set[str],
+) -> list[Shipment]:
+    graph = await uow.commits.graph(repo_id)
+    shipped = await uow.attribution.shipped(repo_id, environment) | shipped_now
+    return list(ship_in_memory(pending, graph, shipped))

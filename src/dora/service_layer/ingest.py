@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
+from dora.domain.chains import earliest, stale_from
 from dora.domain.errors import NotFound
 from dora.domain.model import Commit, Deployment, Repo, RepoPath
 from dora.ports.repositories import UnitOfWork
+from dora.service_layer.attribution import attribute
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +40,7 @@ async def add_commits(
         inserted = await uow.commits.add(repo.id, commits)
         if inserted:
             await uow.repos.touch(repo.id)
+            await uow.attribution.fill_gaps(repo.id, [c.sha for c in commits])
         await uow.commit()
     return inserted
 
@@ -48,8 +51,12 @@ async def record_deployment(
     """Store a deployment, or update the one with the same id."""
     async with uow:
         repo = await existing_repo(uow, path)
-        stored, created = await uow.deployments.upsert(repo.id, deployment)
+        # Touching first locks the repo, so the stored deployment read next
+        # is the one this update replaces.
         await uow.repos.touch(repo.id)
+        old = await uow.deployments.get(repo.id, deployment.id)
+        stored, created = await uow.deployments.upsert(repo.id, deployment)
+        await uow.attribution.invalidate(repo.id, stale_from(old, stored))
         await uow.commit()
     return stored, created
 
@@ -63,12 +70,15 @@ async def import_history(
     """Load an export in one transaction; return new commits and deployments."""
     async with uow:
         repo, _ = await uow.repos.ensure(path, None)
-        inserted = await uow.commits.add(repo.id, commits)
-        created = 0
-        for deployment in deployments:
-            _, is_new = await uow.deployments.upsert(repo.id, deployment)
-            created += is_new
         await uow.repos.touch(repo.id)
+        inserted = await uow.commits.add(repo.id, commits)
+        await uow.attribution.fill_gaps(repo.id, [c.sha for c in commits])
+        updates = await uow.deployments.upsert_many(repo.id, deployments)
+        created = sum(old is None for old, _ in updates)
+        stale = earliest(stale_from(old, new) for old, new in updates)
+        await uow.attribution.invalidate(repo.id, stale)
+        # An import is large: attributing it now spares the first reader.
+        await attribute(uow, repo)
         await uow.commit()
     logger.info(
         "imported %s: %d of %d commits new, %d of %d deployments new",

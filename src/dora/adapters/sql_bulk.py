@@ -1,0 +1,136 @@
+"""Bulk upsert of deployments: a few statements for thousands of rows."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dora.adapters.sql_support import batches, table
+from dora.adapters.sql_tables import DeploymentRow
+from dora.domain.model import Deployment, Status
+
+DEPLOYMENTS = table(DeploymentRow)
+FIELDS = (
+    "sha",
+    "environment",
+    "status",
+    "started_at",
+    "finished_at",
+    "baseline",
+)
+
+
+async def upsert_deployments(
+    session: AsyncSession, repo_id: int, deployments: Sequence[Deployment]
+) -> list[tuple[Deployment | None, Deployment]]:
+    """Insert the new deployments in order and update the changed ones.
+
+    The caller holds the repo's lock, so no other writer can insert one of
+    these ids between the look-up and the insert.
+    """
+    latest: dict[str, Deployment] = {}
+    for deployment in deployments:
+        latest[deployment.id] = deployment
+    stored = await _stored(session, repo_id, list(latest))
+
+    fresh = [d for d in latest.values() if d.id not in stored]
+    seqs = await _insert(session, repo_id, fresh)
+    changed = [
+        dataclasses.replace(d, seq=stored[d.id].seq)
+        for d in latest.values()
+        if d.id in stored and _differs(stored[d.id], d)
+    ]
+    await _update(session, repo_id, changed)
+
+    return [
+        (
+            stored.get(d.id),
+            dataclasses.replace(d, seq=seqs.get(d.id) or stored[d.id].seq),
+        )
+        for d in latest.values()
+    ]
+
+
+async def _stored(
+    session: AsyncSession, repo_id: int, ids: Sequence[str]
+) -> dict[str, Deployment]:
+    found: dict[str, Deployment] = {}
+    for batch in batches(ids, columns=1):
+        query = select(DEPLOYMENTS).where(
+            DEPLOYMENTS.c.repo_id == repo_id, DEPLOYMENTS.c.external_id.in_(batch)
+        )
+        for row in await session.execute(query):
+            found[row.external_id] = deployment_of_row(row)
+    return found
+
+
+async def _insert(
+    session: AsyncSession, repo_id: int, fresh: Sequence[Deployment]
+) -> dict[str, int]:
+    if not fresh:
+        return {}
+    # Ordered by parameter, ids are handed out in the order received.
+    statement = insert(DEPLOYMENTS).returning(
+        DEPLOYMENTS.c.external_id, DEPLOYMENTS.c.id, sort_by_parameter_order=True
+    )
+    rows = [{"repo_id": repo_id, **_fields(d)} for d in fresh]
+    seqs: dict[str, int] = {}
+    for batch in batches(rows, columns=11):
+        result = await session.execute(statement, batch)
+        seqs.update({external_id: seq for external_id, seq in result})
+    return seqs
+
+
+async def _update(
+    session: AsyncSession, repo_id: int, changed: Sequence[Deployment]
+) -> None:
+    if not changed:
+        return
+    statement = (
+        update(DEPLOYMENTS)
+        .where(DEPLOYMENTS.c.id == bindparam("seq"))
+        .values({name: bindparam(f"new_{name}") for name in (*FIELDS, "url")})
+    )
+    rows = [
+        {"seq": d.seq, **{f"new_{k}": v for k, v in _fields(d).items()}}
+        for d in changed
+    ]
+    for row in rows:
+        del row["new_external_id"]
+    connection = await session.connection()
+    await connection.execute(statement, rows)
+
+
+def _differs(old: Deployment, new: Deployment) -> bool:
+    return any(getattr(old, name) != getattr(new, name) for name in (*FIELDS, "url"))
+
+
+def _fields(deployment: Deployment) -> dict[str, Any]:
+    return {
+        "external_id": deployment.id,
+        "sha": deployment.sha,
+        "environment": deployment.environment,
+        "status": deployment.status.value,
+        "started_at": deployment.started_at,
+        "finished_at": deployment.finished_at,
+        "baseline": deployment.baseline,
+        "url": deployment.url,
+    }
+
+
+def deployment_of_row(row: Any) -> Deployment:
+    return Deployment(
+        id=row.external_id,
+        sha=row.sha,
+        environment=row.environment,
+        status=Status(row.status),
+        finished_at=row.finished_at,
+        started_at=row.started_at,
+        baseline=row.baseline,
+        seq=row.id,
+        url=row.url,
+    )

@@ -1,0 +1,122 @@
+"""Positions in a chain, and what a change of data makes stale in it.
+
+Attribution is kept incrementally: each chain remembers the position up to
+which its stored shipments are valid. Data that lands at or before that
+position makes everything from there on stale; data after it only extends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from dora.domain.model import Commit, Deployment, ShippedChange
+from dora.domain.shipping import CommitGraph, chain_order, newly_reachable
+
+
+@dataclass(frozen=True, order=True)
+class ChainPosition:
+    """Where a deployment sits in its chain: finish time, then order received."""
+
+    finished_at: datetime
+    seq: int
+
+    @classmethod
+    def of(cls, deployment: Deployment) -> ChainPosition:
+        assert deployment.finished_at is not None, "only chain members have one"
+        return cls(deployment.finished_at, deployment.seq)
+
+    def just_before(self) -> ChainPosition:
+        """Return the last position before this one: `seq` is an integer."""
+        return ChainPosition(self.finished_at, self.seq - 1)
+
+
+def stale_from(
+    old: Deployment | None, new: Deployment | None
+) -> dict[str, ChainPosition]:
+    """Return, per environment, the first position an update makes stale.
+
+    A new chain member stales only what follows it (usually nothing); one that
+    leaves, moves or changes its sha or baseline stales its old place as well.
+    """
+    if old is not None and new is not None and _same_in_chain(old, new):
+        return {}
+    positions: dict[str, ChainPosition] = {}
+    for deployment in (old, new):
+        if deployment is None or not deployment.in_chain:
+            continue
+        here = ChainPosition.of(deployment)
+        known = positions.get(deployment.environment)
+        positions[deployment.environment] = here if known is None else min(known, here)
+    return positions
+
+
+def _same_in_chain(old: Deployment, new: Deployment) -> bool:
+    def key(d: Deployment) -> tuple[object, ...]:
+        return (d.in_chain, d.environment, d.sha, d.finished_at, d.baseline, d.seq)
+
+    return key(old) == key(new)
+
+
+def earliest(positions: Iterable[dict[str, ChainPosition]]) -> dict[str, ChainPosition]:
+    """Merge per-environment positions, keeping the earliest of each."""
+    merged: dict[str, ChainPosition] = {}
+    for each in positions:
+        for environment, position in each.items():
+            known = merged.get(environment)
+            merged[environment] = position if known is None else min(known, position)
+    return merged
+
+
+@dataclass(frozen=True)
+class Shipment:
+    """What one deployment newly ships, and the unknown shas its walk hit."""
+
+    deployment: Deployment
+    commits: list[Commit]
+    missing: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def position(self) -> ChainPosition:
+        return ChainPosition.of(self.deployment)
+
+    def changes(self) -> list[ShippedChange]:
+        deployment = self.deployment
+        assert deployment.finished_at is not None
+        return [
+            ShippedChange(
+                sha=commit.sha,
+                environment=deployment.environment,
+                deployment_id=deployment.id,
+                finished_at=deployment.finished_at,
+                committed_at=commit.committed_at,
+                authored_at=commit.authored_at,
+                counted=not deployment.baseline,
+            )
+            for commit in self.commits
+        ]
+
+
+class _RecordingGraph:
+    """A commit graph that notes every sha it was asked for and did not know."""
+
+    def __init__(self, graph: CommitGraph) -> None:
+        self.graph = graph
+        self.missing: set[str] = set()
+
+    def get(self, sha: str, /) -> Commit | None:
+        commit = self.graph.get(sha)
+        if commit is None:
+            self.missing.add(sha)
+        return commit
+
+
+def ship_in_memory(
+    deployments: Iterable[Deployment], graph: CommitGraph, shipped: set[str]
+) -> Iterator[Shipment]:
+    """Walk each chain member in order over a graph held in memory."""
+    for deployment in chain_order(deployments):
+        recording = _RecordingGraph(graph)
+        commits = list(newly_reachable(deployment.sha, recording, shipped))
+        yield Shipment(deployment, commits, frozenset(recording.missing))
