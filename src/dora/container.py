@@ -7,12 +7,16 @@ from collections.abc import AsyncIterator
 from dependency_injector import containers, providers
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
-from dora.adapters.sql_database import SqlUnitOfWork, open_engine
+from dora.adapters.sql_database import Limits, SqlUnitOfWork, open_engine
 from dora.entrypoints.settings import Settings
 
 
-async def _engine(url: str) -> AsyncIterator[AsyncEngine]:
-    engine = await open_engine(url)
+async def _engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    limits = Limits(
+        statement_timeout_ms=settings.statement_timeout_ms,
+        connect_timeout_s=settings.connect_timeout_s,
+    )
+    engine = await open_engine(settings.database_url, limits)
     try:
         yield engine
     finally:
@@ -26,7 +30,7 @@ class Container(containers.DeclarativeContainer):
         instance_of=Settings
     )
 
-    engine = providers.Resource(_engine, url=settings.provided.database_url)
+    engine = providers.Resource(_engine, settings=settings)
 
     session_factory = providers.Singleton(
         async_sessionmaker, engine, expire_on_commit=False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,11 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from dora.adapters.sql_unit_of_work import SqlUnitOfWork, is_unreachable, unavailable
+from dora.adapters.sql_faults import is_unreachable, unavailable
+from dora.adapters.sql_unit_of_work import SqlUnitOfWork
 
 __all__ = [
+    "Limits",
     "SqlUnitOfWork",
     "build_engine",
     "migrate",
@@ -40,9 +43,20 @@ ASYNC_DRIVERS = {
 }
 
 
-async def open_engine(url: str) -> AsyncEngine:
+@dataclass(frozen=True)
+class Limits:
+    """How long the database may take before a request is answered 503."""
+
+    statement_timeout_ms: int = 30_000
+    connect_timeout_s: int = 5
+    # Beyond the pool's connections a request waits this long for one.
+    pool_timeout_s: int = 10
+    sqlite_busy_timeout_ms: int = 5_000
+
+
+async def open_engine(url: str, limits: Limits | None = None) -> AsyncEngine:
     """Connect, migrate the schema to the latest revision, and log both."""
-    engine = build_engine(url)
+    engine = build_engine(url, limits)
     try:
         revision = await migrate(engine)
     except BaseException:
@@ -57,20 +71,26 @@ async def open_engine(url: str) -> AsyncEngine:
     return engine
 
 
-def build_engine(url: str) -> AsyncEngine:
+def build_engine(url: str, limits: Limits | None = None) -> AsyncEngine:
     """Create an engine with the settings of its database; connect nothing."""
+    limits = limits or Limits()
     address = async_url(url)
     if address.get_backend_name() == "sqlite":
-        engine = create_async_engine(address)
-        _configure_sqlite(engine)
+        engine = create_async_engine(address, pool_timeout=limits.pool_timeout_s)
+        _configure_sqlite(engine, limits.sqlite_busy_timeout_ms)
         return engine
     return create_async_engine(
         address,
         pool_size=5,
         max_overflow=10,
+        # A connection the server dropped (a restart) is replaced unseen.
         pool_pre_ping=True,
         pool_recycle=1800,
-        connect_args={"connect_timeout": 5},
+        pool_timeout=limits.pool_timeout_s,
+        connect_args={
+            "connect_timeout": limits.connect_timeout_s,
+            "options": f"-c statement_timeout={limits.statement_timeout_ms}",
+        },
     )
 
 
@@ -81,14 +101,14 @@ def async_url(url: str) -> URL:
     return address if driver is None else address.set(drivername=driver)
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
+def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy, not the driver, decide where transactions begin.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
@@ -110,6 +130,9 @@ async def migrate(engine: AsyncEngine) -> str | None:
         async with engine.begin() as connection:
             if connection.dialect.name == "postgresql":
                 # Two services starting at once must not both create the schema.
+                # Waiting for another migrator, or migrating a big table, may
+                # rightly take longer than any request should.
+                await connection.execute(text("SET LOCAL statement_timeout = 0"))
                 await connection.execute(
                     text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
                 )

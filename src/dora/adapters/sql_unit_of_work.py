@@ -5,14 +5,14 @@ from __future__ import annotations
 import logging
 from typing import Self
 
-from sqlalchemy import exc, text
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dora.adapters.sql_attribution import SqlAttributionStore
 from dora.adapters.sql_catalog import SqlRepoCatalog
 from dora.adapters.sql_computed import SqlShippedChangeRepository, SqlSnapshotRepository
+from dora.adapters.sql_faults import is_unreachable, unavailable
 from dora.adapters.sql_repositories import SqlCommitRepository, SqlDeploymentRepository
-from dora.domain.errors import Unavailable
 from dora.ports.attribution import AttributionStore
 from dora.ports.repositories import (
     CommitRepository,
@@ -23,20 +23,6 @@ from dora.ports.repositories import (
 )
 
 logger = logging.getLogger(__name__)
-
-UNREACHABLE = (exc.OperationalError, exc.InterfaceError, OSError)
-
-
-def is_unreachable(error: BaseException) -> bool:
-    """Whether the error says the database, not the request, is at fault."""
-    if isinstance(error, exc.DBAPIError) and error.connection_invalidated:
-        return True
-    return isinstance(error, UNREACHABLE)
-
-
-def unavailable(kind: str, error: BaseException) -> Unavailable:
-    logger.warning("database %s cannot be reached: %s", kind, error)
-    return Unavailable(f"database: {kind} cannot be reached")
 
 
 class SqlUnitOfWork:
