@@ -14,7 +14,12 @@ from dataclasses import dataclass, field
 from typing import Self
 
 from dora.adapters.memory_attribution import MemoryAttributionStore
+from dora.adapters.memory_failures import (
+    MemoryFailureEvidenceReader,
+    MemoryIncidentRepository,
+)
 from dora.domain.chains import ChainPosition
+from dora.domain.incidents import Incident
 from dora.domain.metrics import Change, DeployedAt, LeadTimeFrom
 from dora.domain.model import (
     Commit,
@@ -44,6 +49,9 @@ class MemoryDatabase:
     chains: dict[tuple[int, str], ChainPosition | None] = field(default_factory=dict)
     gaps: dict[tuple[int, str, str], ChainPosition] = field(default_factory=dict)
     snapshots: dict[SnapshotKey, Snapshot] = field(default_factory=dict)
+    incidents: dict[int, dict[str, Incident]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
     sequence: int = 0
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
@@ -227,6 +235,8 @@ class MemoryUnitOfWork:
         self.deployments = MemoryDeploymentRepository(db)
         self.changes = MemoryShippedChangeRepository(db)
         self.snapshots = MemorySnapshotRepository(db)
+        self.incidents = MemoryIncidentRepository(db)
+        self.failures = MemoryFailureEvidenceReader(db)
         self.attribution = MemoryAttributionStore(db)
         self.committed = False
 

@@ -21,6 +21,7 @@ FIELDS = (
     "started_at",
     "finished_at",
     "baseline",
+    "remediates",
 )
 
 
@@ -119,6 +120,7 @@ def _fields(deployment: Deployment) -> dict[str, Any]:
         "finished_at": deployment.finished_at,
         "baseline": deployment.baseline,
         "url": deployment.url,
+        "remediates": deployment.remediates,
     }
 
 
@@ -133,4 +135,5 @@ def deployment_of_row(row: Any) -> Deployment:
         baseline=row.baseline,
         seq=row.id,
         url=row.url,
+        remediates=row.remediates,
     )

@@ -187,6 +187,7 @@ def _deployment_fields(deployment: Deployment) -> dict[str, Any]:
         "finished_at": deployment.finished_at,
         "baseline": deployment.baseline,
         "url": deployment.url,
+        "remediates": deployment.remediates,
     }
 
 
@@ -206,4 +207,5 @@ def _deployment(row: Row[Any]) -> Deployment:
         baseline=row.baseline,
         seq=row.id,
         url=row.url,
+        remediates=row.remediates,
     )

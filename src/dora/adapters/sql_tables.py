@@ -118,6 +118,7 @@ class DeploymentRow(Base):
     __table_args__ = (
         UniqueConstraint("repo_id", "external_id"),
         Index(None, "repo_id", "environment", "finished_at"),
+        Index(None, "repo_id", "remediates"),
     )
 
     # Assigned on first receipt, so it doubles as the chain's tie-breaker.
@@ -131,6 +132,27 @@ class DeploymentRow(Base):
     finished_at: Mapped[datetime | None]
     baseline: Mapped[bool] = mapped_column(default=False)
     url: Mapped[str | None] = mapped_column(Text)
+    remediates: Mapped[str | None] = mapped_column(String(200))
+
+
+class IncidentRow(Base):
+    """Trouble in an environment, maybe blamed on one deployment by its id."""
+
+    __tablename__ = "incidents"
+    __table_args__ = (
+        UniqueConstraint("repo_id", "external_id"),
+        Index(None, "repo_id", "environment", "started_at"),
+        Index(None, "repo_id", "deployment_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    repo_id: Mapped[int] = mapped_column(ForeignKey("repos.id", ondelete="CASCADE"))
+    external_id: Mapped[str] = mapped_column(String(200))
+    environment: Mapped[str] = mapped_column(String(63))
+    started_at: Mapped[datetime]
+    resolved_at: Mapped[datetime | None]
+    # An id, not a foreign key: an incident may name a deployment not yet sent.
+    deployment_id: Mapped[str | None] = mapped_column(String(200))
 
 
 class ShippedChangeRow(Base):

@@ -11,9 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from dora.adapters.sql_attribution import SqlAttributionStore
 from dora.adapters.sql_catalog import SqlRepoCatalog
 from dora.adapters.sql_computed import SqlShippedChangeRepository, SqlSnapshotRepository
+from dora.adapters.sql_failures import SqlFailureEvidenceReader, SqlIncidentRepository
 from dora.adapters.sql_faults import is_unreachable, unavailable
 from dora.adapters.sql_repositories import SqlCommitRepository, SqlDeploymentRepository
 from dora.ports.attribution import AttributionStore
+from dora.ports.failures import FailureEvidenceReader, IncidentRepository
 from dora.ports.repositories import (
     CommitRepository,
     DeploymentRepository,
@@ -33,6 +35,8 @@ class SqlUnitOfWork:
     deployments: DeploymentRepository
     changes: ShippedChangeRepository
     snapshots: SnapshotRepository
+    incidents: IncidentRepository
+    failures: FailureEvidenceReader
     attribution: AttributionStore
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
@@ -45,6 +49,8 @@ class SqlUnitOfWork:
         self.deployments = SqlDeploymentRepository(self.session)
         self.changes = SqlShippedChangeRepository(self.session)
         self.snapshots = SqlSnapshotRepository(self.session)
+        self.incidents = SqlIncidentRepository(self.session)
+        self.failures = SqlFailureEvidenceReader(self.session)
         self.attribution = SqlAttributionStore(self.session)
         return self
 

@@ -102,6 +102,8 @@ class Deployment:
     baseline: bool = False
     seq: int = 0
     url: str | None = field(default=None, compare=False)
+    # The id of an earlier deployment of the environment this one fixes forward.
+    remediates: str | None = None
 
     @property
     def in_chain(self) -> bool:

@@ -20,6 +20,7 @@ from dora.entrypoints.http_errors import UnsupportedMediaType
 from dora.entrypoints.schemas import (
     CommitBatch,
     DeploymentIn,
+    IncidentIn,
     RepoIn,
     WireT,
     check_count,
@@ -27,9 +28,9 @@ from dora.entrypoints.schemas import (
 )
 from dora.entrypoints.settings import Settings
 from dora.ports.repositories import UnitOfWork
-from dora.service_layer import ingest, lookups, metrics
+from dora.service_layer import incidents, ingest, lookups, metrics
 from dora.service_layer.queries import MetricsQuery
-from dora.service_layer.wire import deployment_json, repo_json
+from dora.service_layer.wire import deployment_json, incident_json, repo_json
 
 CONTAINER = web.AppKey("container", Container)
 SETTINGS = web.AppKey("settings", Settings)
@@ -70,6 +71,18 @@ async def post_deployment(request: web.Request) -> web.Response:
     )
 
     return web.json_response(deployment_json(stored), status=201 if created else 200)
+
+
+@routes.post(REPO + "/incidents")
+async def post_incident(request: web.Request) -> web.Response:
+    path = repo_path(request)
+    item = await json_body(request, IncidentIn)
+
+    stored, created = await incidents.record_incident(
+        await uow(request), path, item.to_domain()
+    )
+
+    return web.json_response(incident_json(stored), status=201 if created else 200)
 
 
 @routes.get(REPO + "/deployments")

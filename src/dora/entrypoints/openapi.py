@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from dora.entrypoints import openapi_models as out
-from dora.entrypoints.schemas import CommitBatch, DeploymentIn, RepoIn
+from dora.entrypoints.schemas import CommitBatch, DeploymentIn, IncidentIn, RepoIn
 
 REPO = "/api/v1/repos/{org}/{project}/{repo}"
 ERRORS = {
@@ -30,6 +30,7 @@ METRICS_PARAMETERS: list[Parameter] = [
     ("environment", False, {"type": "string"}, "default production"),
     ("tz", False, {"type": "string"}, "IANA time zone, default UTC"),
     ("lead_time_from", False, {"enum": ["committed", "authored"]}, "start"),
+    ("compare", False, {"enum": ["previous", "none"]}, "add the window before"),
 ]
 
 
@@ -80,6 +81,15 @@ OPERATIONS = [
         out.DeploymentOut,
         "201",
         DeploymentIn,
+        errors=WRITE_ERRORS,
+    ),
+    Operation(
+        "post",
+        REPO + "/incidents",
+        "Record an incident, or update (resolve) the one with that id",
+        out.IncidentOut,
+        "201",
+        IncidentIn,
         errors=WRITE_ERRORS,
     ),
     Operation(
@@ -161,7 +171,7 @@ def _operation(op: Operation) -> dict[str, Any]:
         spec["responses"]["200"] = {"description": "this document"}
     if op.method == "put":
         spec["responses"]["200"] = _json(op.answer, "the repo existed")
-    if op.path.endswith("/deployments") and op.method == "post":
+    if op.path.endswith(("/deployments", "/incidents")) and op.method == "post":
         spec["responses"]["200"] = _json(op.answer, "an existing id was updated")
     body = out.RecomputeIn if op.path.endswith("/recompute") else op.body
     if body is not None:

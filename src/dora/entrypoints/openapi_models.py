@@ -53,6 +53,15 @@ class DeploymentOut(Answer):
     finished_at: str | None
     baseline: bool
     url: str | None
+    remediates: str | None
+
+
+class IncidentOut(Answer):
+    id: str
+    environment: str
+    started_at: str
+    resolved_at: str | None
+    deployment_id: str | None
 
 
 class DeploymentSummary(DeploymentOut):
@@ -105,6 +114,45 @@ class PeriodOut(LeadTimeFigures):
     period_end: str
     deployment_frequency: int
     deployment_days: int
+    failed_deployments: int
+    change_failure_rate: float | None
+    recovery_time_median_hours: float | None
+    failed_attempts: int
+
+
+LevelOut = Literal["elite", "high", "medium", "low"]
+
+
+class Levels(Answer):
+    """DORA 2023 performance levels; null where the metric has no value."""
+
+    benchmark: Literal["dora-2023"]
+    deployment_frequency: LevelOut
+    lead_time: LevelOut | None
+    change_failure_rate: LevelOut | None
+    recovery_time: LevelOut | None
+
+
+class HeadlineFigures(LeadTimeFigures):
+    """The figures of a window, as `previous` repeats them."""
+
+    from_: str = Field(alias="from")
+    to: str
+    deployment_frequency: int
+    deployments_per_day: float
+    deployments_per_week: float
+    deployment_days: int
+    failed_deployments: int
+    change_failure_rate: float | None
+    recovery_time_avg_hours: float | None
+    recovery_time_median_hours: float | None
+    recovery_time_p90_hours: float | None
+    unrecovered_failures: int
+    deployment_rework_rate: float | None
+    failed_attempts: int
+    deployment_days_per_week_median: float
+    deployment_days_per_month_median: float
+    levels: Levels
 
 
 class DataQuality(Answer):
@@ -112,22 +160,19 @@ class DataQuality(Answer):
     negative_lead_times_clamped: int
 
 
-class MetricsAnswer(LeadTimeFigures):
+class MetricsAnswer(HeadlineFigures):
     scope: Literal["repo", "project", "org"]
     id: str
-    from_: str = Field(alias="from")
-    to: str
     environment: str
     granularity: Literal["day", "week", "month"]
     tz: str
     lead_time_from: Literal["committed", "authored"]
-    deployment_frequency: int
-    deployments_per_day: float
-    deployments_per_week: float
-    deployment_days: int
     series: list[PeriodOut]
     data_quality: DataQuality
     computed_at: str
+    previous: HeadlineFigures | None = Field(
+        default=None, description="the window just before, with compare=previous"
+    )
 
 
 class Health(Answer):
@@ -145,3 +190,4 @@ class RecomputeIn(BaseModel):
     environment: str = "production"
     tz: str = "UTC"
     lead_time_from: Literal["committed", "authored"] = "committed"
+    compare: Literal["previous", "none"] = "none"

@@ -17,10 +17,13 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 
 from dora.domain.errors import InvalidPayload, Problem
+from dora.domain.incidents import Incident
 from dora.domain.model import DEFAULT_ENVIRONMENT, Commit, Deployment, Status
 from dora.domain.validation import ENVIRONMENT
 from dora.domain.window import FIRST_YEAR, LAST_YEAR
@@ -64,8 +67,13 @@ class CommitBatch(Wire):
     commits: Annotated[list[CommitIn], Field(max_length=MAX_BATCH)]
 
 
+ExternalId = Annotated[
+    str, Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f]+$")
+]
+
+
 class DeploymentIn(Wire):
-    id: Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f]+$")]
+    id: ExternalId
     sha: Sha
     environment: Environment = DEFAULT_ENVIRONMENT
     status: Literal["success", "failure", "running", "canceled"]
@@ -73,12 +81,20 @@ class DeploymentIn(Wire):
     finished_at: Timestamp | None = None
     baseline: bool = False
     url: Annotated[str, Field(max_length=2000)] | None = None
+    remediates: ExternalId | None = None
 
     @model_validator(mode="after")
     def _finished_when_done(self) -> DeploymentIn:
         if self.status in ("success", "failure") and self.finished_at is None:
             raise ValueError(f"finished_at is required when status is {self.status!r}")
         return self
+
+    @field_validator("remediates")
+    @classmethod
+    def _not_itself(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and value == info.data.get("id"):
+            raise ValueError("a deployment cannot remediate itself")
+        return value
 
     def to_domain(self) -> Deployment:
         return Deployment(
@@ -90,6 +106,34 @@ class DeploymentIn(Wire):
             finished_at=self.finished_at,
             baseline=self.baseline,
             url=self.url,
+            remediates=self.remediates,
+        )
+
+
+class IncidentIn(Wire):
+    id: ExternalId
+    environment: Environment = DEFAULT_ENVIRONMENT
+    started_at: Timestamp
+    resolved_at: Timestamp | None = None
+    deployment_id: ExternalId | None = None
+
+    @field_validator("resolved_at")
+    @classmethod
+    def _not_before_start(
+        cls, value: datetime | None, info: ValidationInfo
+    ) -> datetime | None:
+        started_at = info.data.get("started_at")
+        if value is not None and started_at is not None and value < started_at:
+            raise ValueError("must not be before started_at")
+        return value
+
+    def to_domain(self) -> Incident:
+        return Incident(
+            id=self.id,
+            environment=self.environment,
+            started_at=self.started_at,
+            resolved_at=self.resolved_at,
+            deployment_id=self.deployment_id,
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from dora.domain.metrics import Change, DeployedAt, LeadTimeFrom
 from dora.domain.model import (
@@ -17,6 +17,10 @@ from dora.domain.model import (
     ShippedChange,
 )
 from dora.ports.attribution import AttributionStore
+
+if TYPE_CHECKING:
+    # The failure ports read time ranges declared here.
+    from dora.ports.failures import FailureEvidenceReader, IncidentRepository
 
 
 @dataclass(frozen=True)
@@ -152,6 +156,8 @@ class UnitOfWork(Protocol):
     deployments: DeploymentRepository
     changes: ShippedChangeRepository
     snapshots: SnapshotRepository
+    incidents: IncidentRepository
+    failures: FailureEvidenceReader
     attribution: AttributionStore
 
     async def __aenter__(self) -> Self: ...

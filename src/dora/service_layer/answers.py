@@ -5,13 +5,25 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from dora.domain.levels import DeploymentDays
 from dora.domain.metrics import Figures, LeadTime
+from dora.domain.reliability import ReliabilityFigures
+from dora.service_layer.failure_answers import (
+    deployment_days_json,
+    levels_json,
+    period_reliability_json,
+    reliability_json,
+)
 from dora.service_layer.queries import MetricsQuery
 from dora.service_layer.wire import rounded, timestamp
 
 
 def render(
-    query: MetricsQuery, figures: Figures, computed_at: datetime
+    query: MetricsQuery,
+    figures: Figures,
+    computed_at: datetime,
+    reliability: ReliabilityFigures,
+    days: DeploymentDays,
 ) -> dict[str, Any]:
     return {
         "scope": query.scope.type.value,
@@ -27,6 +39,9 @@ def render(
         "deployments_per_week": rounded(figures.deployments_per_week),
         "deployment_days": figures.deployment_days,
         **_lead_time(figures.lead_time),
+        **reliability_json(reliability.total),
+        **deployment_days_json(days),
+        "levels": levels_json(figures, reliability.total, days),
         "series": [
             {
                 "period_start": item.period.start.isoformat(),
@@ -34,8 +49,11 @@ def render(
                 "deployment_frequency": item.deployment_frequency,
                 "deployment_days": item.deployment_days,
                 **_lead_time(item.lead_time),
+                **period_reliability_json(period_reliability),
             }
-            for item in figures.series
+            for item, (_, period_reliability) in zip(
+                figures.series, reliability.series, strict=True
+            )
         ],
         "data_quality": {
             "deployments_unknown_sha": figures.deployments_unknown_sha,

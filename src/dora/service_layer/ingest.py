@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from dora.domain.chains import earliest, stale_from
 from dora.domain.errors import NotFound
+from dora.domain.incidents import Incident
 from dora.domain.model import Commit, Deployment, Repo, RepoPath
 from dora.ports.repositories import UnitOfWork
 from dora.service_layer.attribution import attribute
@@ -66,6 +67,7 @@ async def import_history(
     path: RepoPath,
     commits: Sequence[Commit],
     deployments: Sequence[Deployment],
+    incidents: Sequence[Incident] = (),
 ) -> tuple[int, int]:
     """Load an export in one transaction; return new commits and deployments."""
     async with uow:
@@ -79,6 +81,8 @@ async def import_history(
         await uow.attribution.invalidate(repo.id, stale)
         # An import is large: attributing it now spares the first reader.
         await attribute(uow, repo)
+        for incident in incidents:
+            await uow.incidents.upsert(repo.id, incident)
         await uow.commit()
     logger.info(
         "imported %s: %d of %d commits new, %d of %d deployments new",

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from dora.domain.errors import NotFound
+from dora.domain.levels import DeploymentDays
 from dora.domain.metrics import measure
 from dora.domain.model import Repo
 from dora.ports.repositories import (
@@ -16,8 +17,10 @@ from dora.ports.repositories import (
     TimeRange,
     UnitOfWork,
 )
+from dora.service_layer import failures
 from dora.service_layer.answers import render
 from dora.service_layer.attribution import attribute
+from dora.service_layer.failure_answers import compared
 from dora.service_layer.queries import MetricsQuery
 
 logger = logging.getLogger(__name__)
@@ -27,7 +30,6 @@ async def dora_metrics(
     uow: UnitOfWork, query: MetricsQuery, recompute: bool = False
 ) -> dict[str, Any]:
     """Return the metrics answer, served from a snapshot while it is fresh."""
-    key = snapshot_key(query)
     async with uow:
         repos = await uow.repos.in_scope(query.scope)
         if repos is None:
@@ -35,13 +37,29 @@ async def dora_metrics(
                 f"id: {query.scope.type.value} {query.scope.path!r} does not exist"
             )
         version = await scope_version(uow, repos)
-        if not recompute:
-            stored = await uow.snapshots.get(key)
-            if stored is not None and stored.data_version == version:
-                return stored.answer
-        answer = await compute(uow, query, repos)
-        await uow.snapshots.put(Snapshot(key, version, answer, datetime.now(UTC)))
+        answer = await _answer(uow, query, repos, version, recompute)
+        if query.compare == "previous":
+            # The earlier window is a question of its own, with its own snapshot.
+            earlier = await _answer(uow, query.previous(), repos, version, recompute)
+            answer = {**answer, "previous": compared(earlier)}
         await uow.commit()
+    return answer
+
+
+async def _answer(
+    uow: UnitOfWork,
+    query: MetricsQuery,
+    repos: list[Repo],
+    version: str,
+    recompute: bool,
+) -> dict[str, Any]:
+    key = snapshot_key(query)
+    if not recompute:
+        stored = await uow.snapshots.get(key)
+        if stored is not None and stored.data_version == version:
+            return stored.answer
+    answer = await compute(uow, query, repos)
+    await uow.snapshots.put(Snapshot(key, version, answer, datetime.now(UTC)))
     return answer
 
 
@@ -64,6 +82,10 @@ async def compute(
         ids, query.environment, during, query.lead_time_from
     )
     figures = measure(query.window, query.granularity, deployments, changes)
+    reliability, outcomes = await failures.reliability(uow, query, ids)
+    days = DeploymentDays.of(
+        query.window, (query.window.local_date(o.finished_at) for o in outcomes)
+    )
     logger.info(
         "computed %s %s %s..%s: %d deployments, %d changes in %.1f ms",
         query.scope.type.value,
@@ -74,7 +96,7 @@ async def compute(
         len(changes),
         (time.perf_counter() - began) * 1000,
     )
-    return render(query, figures, datetime.now(UTC))
+    return render(query, figures, datetime.now(UTC), reliability, days)
 
 
 async def scope_version(uow: UnitOfWork, repos: list[Repo]) -> str:

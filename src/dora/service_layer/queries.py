@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -31,6 +32,8 @@ class MetricsQuery:
     granularity: Granularity
     environment: str
     lead_time_from: LeadTimeFrom
+    # "previous" asks for the window of equal length just before, too.
+    compare: str | None = None
 
     @classmethod
     def parse(cls, params: Mapping[str, object]) -> MetricsQuery:
@@ -51,11 +54,24 @@ class MetricsQuery:
             lead_time_from=LeadTimeFrom.parse(
                 _optional(params, "lead_time_from", "committed")
             ),
+            compare=_compare(_optional(params, "compare", "")),
         )
+
+    def previous(self) -> MetricsQuery:
+        """Return the same question about the window just before."""
+        return dataclasses.replace(self, window=self.window.previous(), compare=None)
 
     @property
     def tz_name(self) -> str:
         return str(self.window.tz.key)
+
+
+def _compare(text: str) -> str | None:
+    if text in ("", "none"):
+        return None
+    if text != "previous":
+        raise InvalidParameter(f"compare: {text!r} is not one of previous, none")
+    return text
 
 
 def _required(params: Mapping[str, object], name: str) -> str:

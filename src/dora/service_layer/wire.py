@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from dora.domain.incidents import Incident
 from dora.domain.model import Deployment, Repo
 
 DECIMALS = 6
@@ -44,4 +45,15 @@ def deployment_json(deployment: Deployment) -> dict[str, Any]:
         "finished_at": timestamp(deployment.finished_at),
         "baseline": deployment.baseline,
         "url": deployment.url,
+        "remediates": deployment.remediates,
+    }
+
+
+def incident_json(incident: Incident) -> dict[str, Any]:
+    return {
+        "id": incident.id,
+        "environment": incident.environment,
+        "started_at": timestamp(incident.started_at),
+        "resolved_at": timestamp(incident.resolved_at),
+        "deployment_id": incident.deployment_id,
     }

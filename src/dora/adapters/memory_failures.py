@@ -1,0 +1,114 @@
+"""In-memory incidents and the reads of the failure rules."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from dora.domain.failures import chain_position
+from dora.domain.incidents import Incident
+from dora.domain.model import Deployment, Status
+from dora.ports.failures import Lineage
+from dora.ports.repositories import TimeRange
+
+if TYPE_CHECKING:
+    from dora.adapters.memory import MemoryDatabase
+
+
+class MemoryIncidentRepository:
+    def __init__(self, db: MemoryDatabase) -> None:
+        self.db = db
+
+    async def upsert(self, repo_id: int, incident: Incident) -> tuple[Incident, bool]:
+        stored = self.db.incidents[repo_id]
+        created = incident.id not in stored
+        stored[incident.id] = incident
+        return incident, created
+
+    async def linked_to(
+        self, repo_id: int, deployment_ids: Sequence[str]
+    ) -> list[Incident]:
+        wanted = set(deployment_ids)
+        return [
+            i for i in self.db.incidents[repo_id].values() if i.deployment_id in wanted
+        ]
+
+    async def unlinked(
+        self, repo_id: int, environment: str, during: TimeRange
+    ) -> list[Incident]:
+        return [
+            i
+            for i in self.db.incidents[repo_id].values()
+            if i.deployment_id is None
+            and i.environment == environment
+            and during.start <= i.started_at < during.end
+        ]
+
+
+class MemoryFailureEvidenceReader:
+    def __init__(self, db: MemoryDatabase) -> None:
+        self.db = db
+
+    async def chain_around(
+        self, repo_id: int, environment: str, during: TimeRange
+    ) -> list[Deployment]:
+        chain = sorted(
+            (
+                d
+                for d in self.db.deployments[repo_id].values()
+                if d.in_chain and d.environment == environment
+            ),
+            key=chain_position,
+        )
+        inside = [
+            i
+            for i, d in enumerate(chain)
+            if d.finished_at is not None and during.start <= d.finished_at < during.end
+        ]
+        before = sum(1 for d in chain if d.finished_at and d.finished_at < during.start)
+        first = inside[0] if inside else before
+        last = inside[-1] if inside else before - 1
+        return chain[max(first - 1, 0) : last + 2]
+
+    async def naming(
+        self, repo_id: int, deployment_ids: Sequence[str]
+    ) -> list[Deployment]:
+        wanted = set(deployment_ids)
+        return [
+            d for d in self.db.deployments[repo_id].values() if d.remediates in wanted
+        ]
+
+    async def by_ids(
+        self, repo_id: int, deployment_ids: Sequence[str]
+    ) -> list[Deployment]:
+        stored = self.db.deployments[repo_id]
+        return [stored[i] for i in dict.fromkeys(deployment_ids) if i in stored]
+
+    async def failed_attempts(
+        self, repo_id: int, environment: str, during: TimeRange
+    ) -> list[datetime]:
+        return [
+            d.finished_at
+            for d in self.db.deployments[repo_id].values()
+            if d.status is Status.FAILURE
+            and d.environment == environment
+            and d.finished_at is not None
+            and during.start <= d.finished_at < during.end
+        ]
+
+    async def lineage(
+        self, repo_id: int, environment: str, shas: Sequence[str]
+    ) -> dict[str, Lineage]:
+        deployments = self.db.deployments[repo_id]
+        shipped_by = {
+            c.sha: (c.finished_at, deployments[c.deployment_id].seq)
+            for c in self.db.changes.get(repo_id, [])
+            if c.environment == environment and c.deployment_id in deployments
+        }
+        commits = self.db.commits[repo_id]
+        return {
+            sha: Lineage(commits[sha].parents, shipped_by.get(sha))
+            for sha in shas
+            if sha in commits
+        }

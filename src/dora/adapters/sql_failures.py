@@ -1,0 +1,209 @@
+"""Incidents, and the indexed reads of the failure rules, over SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dora.adapters.sql_support import batches, conflict_insert, table
+from dora.adapters.sql_tables import (
+    CommitRow,
+    DeploymentRow,
+    IncidentRow,
+    ShippedChangeRow,
+)
+from dora.domain.incidents import Incident
+from dora.domain.model import Deployment, Status
+from dora.ports.failures import Lineage
+from dora.ports.repositories import TimeRange
+
+DEPLOYMENTS = table(DeploymentRow)
+
+
+class SqlIncidentRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def upsert(self, repo_id: int, incident: Incident) -> tuple[Incident, bool]:
+        fields = _incident_fields(incident)
+        insert = (
+            conflict_insert(self.session, IncidentRow)
+            .values(repo_id=repo_id, external_id=incident.id, **fields)
+            .on_conflict_do_nothing(index_elements=["repo_id", "external_id"])
+            .returning(IncidentRow.id)
+        )
+        if await self.session.scalar(insert) is not None:
+            return incident, True
+
+        await self.session.execute(
+            update(IncidentRow)
+            .where(
+                IncidentRow.repo_id == repo_id,
+                IncidentRow.external_id == incident.id,
+            )
+            .values(**fields)
+        )
+        return incident, False
+
+    async def linked_to(
+        self, repo_id: int, deployment_ids: Sequence[str]
+    ) -> list[Incident]:
+        found: list[Incident] = []
+        for ids in batches(deployment_ids, columns=1):
+            query = _incidents(repo_id).where(IncidentRow.deployment_id.in_(ids))
+            found.extend(_incident(row) for row in await self.session.scalars(query))
+        return found
+
+    async def unlinked(
+        self, repo_id: int, environment: str, during: TimeRange
+    ) -> list[Incident]:
+        query = _incidents(repo_id).where(
+            IncidentRow.deployment_id.is_(None),
+            IncidentRow.environment == environment,
+            IncidentRow.started_at >= during.start,
+            IncidentRow.started_at < during.end,
+        )
+        return [_incident(row) for row in await self.session.scalars(query)]
+
+
+def _incidents(repo_id: int) -> Select[IncidentRow]:
+    return (
+        select(IncidentRow)
+        .where(IncidentRow.repo_id == repo_id)
+        .order_by(IncidentRow.started_at, IncidentRow.id)
+    )
+
+
+def _incident_fields(incident: Incident) -> dict[str, Any]:
+    return {
+        "environment": incident.environment,
+        "started_at": incident.started_at,
+        "resolved_at": incident.resolved_at,
+        "deployment_id": incident.deployment_id,
+    }
+
+
+def _incident(row: IncidentRow) -> Incident:
+    return Incident(
+        id=row.external_id,
+        started_at=row.started_at,
+        environment=row.environment,
+        resolved_at=row.resolved_at,
+        deployment_id=row.deployment_id,
+    )
+
+
+class SqlFailureEvidenceReader:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def chain_around(
+        self, repo_id: int, environment: str, during: TimeRange
+    ) -> list[Deployment]:
+        chain = _chain(repo_id, environment)
+        inside = chain.where(
+            DEPLOYMENTS.c.finished_at >= during.start,
+            DEPLOYMENTS.c.finished_at < during.end,
+        ).order_by(DEPLOYMENTS.c.finished_at, DEPLOYMENTS.c.id)
+        before = (
+            chain.where(DEPLOYMENTS.c.finished_at < during.start)
+            .order_by(DEPLOYMENTS.c.finished_at.desc(), DEPLOYMENTS.c.id.desc())
+            .limit(1)
+        )
+        after = (
+            chain.where(DEPLOYMENTS.c.finished_at >= during.end)
+            .order_by(DEPLOYMENTS.c.finished_at, DEPLOYMENTS.c.id)
+            .limit(1)
+        )
+        members: list[Deployment] = []
+        for query in (before, inside, after):
+            members.extend(
+                _deployment(row) for row in await self.session.execute(query)
+            )
+        return members
+
+    async def naming(
+        self, repo_id: int, deployment_ids: Sequence[str]
+    ) -> list[Deployment]:
+        found: list[Deployment] = []
+        for ids in batches(deployment_ids, columns=1):
+            query = _deployments(repo_id).where(DEPLOYMENTS.c.remediates.in_(ids))
+            found.extend(_deployment(row) for row in await self.session.execute(query))
+        return found
+
+    async def by_ids(
+        self, repo_id: int, deployment_ids: Sequence[str]
+    ) -> list[Deployment]:
+        found: list[Deployment] = []
+        for ids in batches(list(dict.fromkeys(deployment_ids)), columns=1):
+            query = _deployments(repo_id).where(DEPLOYMENTS.c.external_id.in_(ids))
+            found.extend(_deployment(row) for row in await self.session.execute(query))
+        return found
+
+    async def failed_attempts(
+        self, repo_id: int, environment: str, during: TimeRange
+    ) -> list[datetime]:
+        query = select(DeploymentRow.finished_at).where(
+            DeploymentRow.repo_id == repo_id,
+            DeploymentRow.environment == environment,
+            DeploymentRow.status == Status.FAILURE.value,
+            DeploymentRow.finished_at >= during.start,
+            DeploymentRow.finished_at < during.end,
+        )
+        return [at for at in await self.session.scalars(query) if at is not None]
+
+    async def lineage(
+        self, repo_id: int, environment: str, shas: Sequence[str]
+    ) -> dict[str, Lineage]:
+        shipped = and_(
+            ShippedChangeRow.repo_id == CommitRow.repo_id,
+            ShippedChangeRow.sha == CommitRow.sha,
+            ShippedChangeRow.environment == environment,
+        )
+        found: dict[str, Lineage] = {}
+        for batch in batches(list(dict.fromkeys(shas)), columns=1):
+            query = (
+                select(
+                    CommitRow.sha,
+                    CommitRow.parents,
+                    ShippedChangeRow.finished_at,
+                    ShippedChangeRow.deployment_pk,
+                )
+                .outerjoin(ShippedChangeRow, shipped)
+                .where(CommitRow.repo_id == repo_id, CommitRow.sha.in_(batch))
+            )
+            for sha, parents, finished_at, seq in await self.session.execute(query):
+                position = None if seq is None else (finished_at, seq)
+                found[sha] = Lineage(tuple(parents.split()), position)
+        return found
+
+
+def _deployments(repo_id: int) -> Select[Any]:
+    return select(DEPLOYMENTS).where(DEPLOYMENTS.c.repo_id == repo_id)
+
+
+def _chain(repo_id: int, environment: str) -> Select[Any]:
+    return _deployments(repo_id).where(
+        DEPLOYMENTS.c.environment == environment,
+        DEPLOYMENTS.c.status == Status.SUCCESS.value,
+        DEPLOYMENTS.c.finished_at.is_not(None),
+    )
+
+
+def _deployment(row: Any) -> Deployment:
+    return Deployment(
+        id=row.external_id,
+        sha=row.sha,
+        environment=row.environment,
+        status=Status(row.status),
+        finished_at=row.finished_at,
+        started_at=row.started_at,
+        baseline=row.baseline,
+        seq=row.id,
+        url=row.url,
+        remediates=row.remediates,
+    )
