@@ -1,0 +1,139 @@
+"""Incidents and the reads of the failure rules on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+from dora.adapters.sql_database import SqlUnitOfWork
+from dora.domain.incidents import Incident
+from dora.domain.model import Repo, Status
+from dora.ports.repositories import TimeRange
+from dora.service_layer import ingest
+from dora.service_layer.attribution import attribute
+
+from .builders import PATH, at, commit, deployment, january, sha
+
+UowFactory = Callable[[], SqlUnitOfWork]
+
+
+async def _repo(uow_factory: UowFactory) -> Repo:
+    async with uow_factory() as uow:
+        repo, _ = await uow.repos.ensure(PATH, None)
+        await uow.commit()
+    return repo
+
+
+async def test_an_incident_posted_again_is_updated_in_place(
+    uow_factory: UowFactory,
+) -> None:
+    repo = await _repo(uow_factory)
+    opened = Incident("i1", at("2024-01-05T10:00:00Z"), deployment_id="d1")
+    resolved = dataclasses.replace(opened, resolved_at=at("2024-01-05T12:00:00Z"))
+
+    async with uow_factory() as uow:
+        _, first_new = await uow.incidents.upsert(repo.id, opened)
+        _, again_new = await uow.incidents.upsert(repo.id, resolved)
+        await uow.commit()
+    async with uow_factory() as uow:
+        stored = await uow.incidents.linked_to(repo.id, ["d1", "d9"])
+
+    assert (first_new, again_new) == (True, False)
+    assert stored == [resolved]
+
+
+async def test_unlinked_incidents_are_read_by_environment_and_start(
+    uow_factory: UowFactory,
+) -> None:
+    repo = await _repo(uow_factory)
+    wanted = Incident("in", at("2024-01-10T00:00:00Z"))
+    others = [
+        Incident("linked", at("2024-01-10T00:00:00Z"), deployment_id="d1"),
+        Incident("staging", at("2024-01-10T00:00:00Z"), environment="staging"),
+        Incident("later", at("2024-02-01T00:00:00Z")),
+    ]
+
+    async with uow_factory() as uow:
+        for incident in (wanted, *others):
+            await uow.incidents.upsert(repo.id, incident)
+        await uow.commit()
+    async with uow_factory() as uow:
+        found = await uow.incidents.unlinked(repo.id, "production", january())
+
+    assert found == [wanted]
+
+
+async def test_remediates_round_trips_one_by_one_and_in_bulk(
+    uow_factory: UowFactory,
+) -> None:
+    repo = await _repo(uow_factory)
+    fix = dataclasses.replace(deployment("d2", "b"), remediates="d1")
+    bulk_fix = dataclasses.replace(deployment("d3", "c"), remediates="d1")
+
+    async with uow_factory() as uow:
+        await uow.deployments.upsert(repo.id, fix)
+        await uow.deployments.upsert_many(repo.id, [bulk_fix])
+        await uow.commit()
+    async with uow_factory() as uow:
+        naming = await uow.failures.naming(repo.id, ["d1"])
+        named = await uow.failures.by_ids(repo.id, ["d2", "d2", "nope"])
+
+    assert sorted(d.id for d in naming) == ["d2", "d3"]
+    assert [d.remediates for d in named] == ["d1"]
+
+
+async def test_the_chain_around_a_range_has_one_member_on_each_side(
+    uow_factory: UowFactory,
+) -> None:
+    repo = await _repo(uow_factory)
+    stored = [
+        deployment("old", "a", "2023-12-01T10:00:00Z"),
+        deployment("before", "a", "2023-12-31T10:00:00Z"),
+        deployment("failed", "a", "2024-01-05T10:00:00Z", status=Status.FAILURE),
+        deployment("in", "b", "2024-01-10T10:00:00Z"),
+        deployment("staging", "b", "2024-01-11T10:00:00Z", environment="staging"),
+        deployment("after", "c", "2024-02-02T10:00:00Z"),
+        deployment("later", "c", "2024-03-02T10:00:00Z"),
+    ]
+
+    async with uow_factory() as uow:
+        for item in stored:
+            await uow.deployments.upsert(repo.id, item)
+        await uow.commit()
+    async with uow_factory() as uow:
+        around = await uow.failures.chain_around(repo.id, "production", january())
+        empty = await uow.failures.chain_around(
+            repo.id,
+            "production",
+            TimeRange(at("2024-01-20T00:00:00Z"), at("2024-01-21T00:00:00Z")),
+        )
+        attempts = await uow.failures.failed_attempts(repo.id, "production", january())
+
+    assert [d.id for d in around] == ["before", "in", "after"]
+    assert [d.id for d in empty] == ["in", "after"]
+    assert attempts == [at("2024-01-05T10:00:00Z")]
+
+
+async def test_lineage_gives_parents_and_the_first_shipment(
+    uow_factory: UowFactory,
+) -> None:
+    repo = await _repo(uow_factory)
+    await ingest.add_commits(uow_factory(), PATH, [commit("a"), commit("b", "a")])
+    first, _ = await ingest.record_deployment(
+        uow_factory(), PATH, deployment("d1", "a")
+    )
+    await ingest.record_deployment(
+        uow_factory(), PATH, deployment("d2", "b", "2024-01-03T10:00:00Z")
+    )
+    async with uow_factory() as uow:
+        await attribute(uow, repo)
+        await uow.commit()
+
+    async with uow_factory() as uow:
+        found = await uow.failures.lineage(
+            repo.id, "production", [sha("a"), sha("b"), sha("unknown")]
+        )
+
+    assert set(found) == {sha("a"), sha("b")}
+    assert found[sha("b")].parents == (sha("a"),)
+    assert found[sha("a")].shipped_by == (at("2024-01-02T10:00:00Z"), first.seq)
