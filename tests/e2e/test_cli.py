@@ -168,6 +168,42 @@ def test_deployments_without_started_at_and_baseline_columns_are_read(
     assert metrics_json(dora, "--format", "json")["lead_time_avg_hours"] == 3.0
 
 
+def test_incidents_are_imported_and_count_as_failures(
+    dora: Dora, tmp_path: Path
+) -> None:
+    export = three_commit_export(tmp_path)
+    (export / "incidents.csv").write_text(
+        "id,environment,started_at,resolved_at,deployment_id\n"
+        "i1,production,2024-01-02T13:00:00Z,2024-01-02T15:00:00Z,d1\n"
+    )
+
+    result = dora("import", export, "--repo", REPO)
+
+    assert result.exit_code == 0, result.stderr
+    assert "3 deployments (3 new), 1 incidents in" in result.stdout
+    answer = metrics_json(dora, "--format", "json")
+    assert answer["failed_deployments"] == 1
+    assert answer["change_failure_rate"] == pytest.approx(0.5)
+    assert answer["recovery_time_median_hours"] == pytest.approx(3.0)
+
+
+def test_incident_rows_are_checked_by_the_rules_of_the_rest_api(
+    dora: Dora, tmp_path: Path
+) -> None:
+    export = three_commit_export(tmp_path)
+    (export / "incidents.csv").write_text(
+        "id,started_at,resolved_at\n"
+        "i1,2024-01-02T13:00:00Z,2024-01-02T12:00:00Z\n"
+        "i2,,\n"
+    )
+
+    result = dora("import", export, "--repo", REPO)
+
+    assert result.exit_code == 2
+    assert "incidents.csv:2: resolved_at: " in result.stderr
+    assert "incidents.csv:3: started_at: " in result.stderr
+
+
 def test_a_repeated_identical_commit_row_is_imported_once(
     dora: Dora, tmp_path: Path
 ) -> None:
@@ -284,10 +320,26 @@ def test_metrics_table_shows_the_figures_and_every_period(
     assert result.exit_code == 0, result.stderr
     assert re.search(r"deployment frequency +2\b", result.stdout)
     assert re.search(r"lead time avg \(hours\) +13\.0000", result.stdout)
+    assert re.search(r"change failure rate +0\.0 % +elite", result.stdout)
     periods = re.findall(r"^ *(2024-\d\d-\d\d) +(2024-\d\d-\d\d)", result.stdout, re.M)
     assert periods[0] == ("2024-01-01", "2024-01-07")
     assert periods[-1] == ("2024-01-29", "2024-01-31")
     assert len(periods) == 5
+
+
+def test_metrics_compare_previous_adds_the_window_before(
+    dora: Dora, tmp_path: Path
+) -> None:
+    dora("import", three_commit_export(tmp_path), "--repo", REPO)
+
+    answer = metrics_json(dora, "--format", "json", "--compare", "previous")
+    table = dora(
+        "metrics", "--scope", "repo", "--id", REPO, *WINDOW, "--compare", "previous"
+    )
+
+    assert answer["previous"]["from"] == "2023-12-01"
+    assert answer["previous"]["deployment_frequency"] == 0
+    assert "previous: 2023-12-01 to 2023-12-31" in table.stdout
 
 
 def test_an_unknown_repo_exits_with_status_1_and_a_clear_message(dora: Dora) -> None:
@@ -304,6 +356,7 @@ def test_an_unknown_repo_exits_with_status_1_and_a_clear_message(dora: Dora) -> 
         ("--tz", "Mars/Olympus", "tz: 'Mars/Olympus'"),
         ("--lead-time-from", "pushed", "lead_time_from: 'pushed'"),
         ("--scope", "team", "scope: 'team'"),
+        ("--compare", "last-year", "compare: 'last-year'"),
     ],
 )
 def test_an_invalid_metrics_parameter_exits_with_status_2_naming_it(

@@ -1,4 +1,7 @@
-"""Read a platform export: `commits.csv` and `deployments.csv`, maybe gzipped.
+"""Read a platform export: its commits, deployments and incidents CSV files.
+
+`commits.csv` and `deployments.csv` are required, `incidents.csv` optional;
+each may be gzipped (`.csv.gz`).
 
 Rows are streamed one at a time with the file name and line number they came
 from, so that the importer can point at the exact line of a bad value.
@@ -19,6 +22,7 @@ from dora.domain.errors import InvalidPayload, Problem
 
 COMMIT_COLUMNS = ("sha", "parents", "authored_at", "committed_at")
 DEPLOYMENT_COLUMNS = ("id", "sha", "environment", "status", "finished_at")
+INCIDENT_COLUMNS = ("id", "started_at")
 
 # What a damaged or mislabelled file raises while it is being read.
 UNREADABLE = (OSError, EOFError, UnicodeDecodeError, csv.Error, zlib.error)
@@ -47,6 +51,16 @@ class ExportRow:
 
 def export_file(directory: Path, stem: str) -> Path:
     """Return `<stem>.csv` or `<stem>.csv.gz` of the export directory."""
+    found = optional_export_file(directory, stem)
+    if found is None:
+        raise UnreadableExport(
+            str(directory / f"{stem}.csv"), "is missing (nor is there a .csv.gz)"
+        )
+    return found
+
+
+def optional_export_file(directory: Path, stem: str) -> Path | None:
+    """Return `<stem>.csv` or `<stem>.csv.gz`, or None when neither exists."""
     if not directory.is_dir():
         raise UnreadableExport(str(directory), "is not a directory")
     found = [
@@ -55,9 +69,7 @@ def export_file(directory: Path, stem: str) -> Path:
         if path.is_file()
     ]
     if not found:
-        raise UnreadableExport(
-            str(directory / f"{stem}.csv"), "is missing (nor is there a .csv.gz)"
-        )
+        return None
     if len(found) > 1:
         raise UnreadableExport(
             str(found[1]), f"is ambiguous beside {found[0].name}; keep one of them"

@@ -14,7 +14,7 @@ from rich.console import Console
 from dora.domain.model import RepoPath
 from dora.entrypoints import cli_git
 from dora.entrypoints.cli_import import History, read_history
-from dora.entrypoints.cli_output import import_display, print_metrics, summary_line
+from dora.entrypoints.cli_output import import_display, summary_line
 from dora.entrypoints.cli_support import (
     CliState,
     DoraGroup,
@@ -23,6 +23,7 @@ from dora.entrypoints.cli_support import (
     run_with_container,
     unit_of_work,
 )
+from dora.entrypoints.cli_tables import print_metrics
 from dora.entrypoints.settings import Settings
 from dora.service_layer import ingest
 from dora.service_layer.metrics import dora_metrics
@@ -88,9 +89,11 @@ def serve(host: str, port: int, insecure: bool) -> None:
 )
 @click.option("--repo", required=True, help="org/project/repo to import into.")
 def import_export(directory: Path, repo: str) -> None:
-    """Load a platform export: commits.csv[.gz] and deployments.csv[.gz].
+    """Load a platform export: commits, deployments and incidents CSV files.
 
-    Every row is checked first; with any invalid row nothing is stored.
+    DIRECTORY holds commits.csv and deployments.csv, and may hold
+    incidents.csv; each may be gzipped (.csv.gz). Every row is checked first;
+    with any invalid row nothing is stored.
     """
     path = RepoPath.parse(repo, "repo")
     console = Console()
@@ -103,7 +106,7 @@ def import_export(directory: Path, repo: str) -> None:
         new = run_with_container(lambda container: _store(container, path, history))
         display.stored()
 
-    counts = (len(history.commits), len(history.deployments))
+    counts = (len(history.commits), len(history.deployments), len(history.incidents))
     click.echo(summary_line(str(path), counts, new, time.perf_counter() - began))
 
 
@@ -112,7 +115,9 @@ async def _store(
 ) -> tuple[int, int]:
     commits = list(history.commits.values())
     uow = await unit_of_work(container)
-    return await ingest.import_history(uow, path, commits, history.deployments)
+    return await ingest.import_history(
+        uow, path, commits, history.deployments, history.incidents
+    )
 
 
 @main.command()
@@ -138,6 +143,12 @@ async def _store(
     default="table",
     show_default=True,
 )
+@click.option(
+    "--compare",
+    default="none",
+    show_default=True,
+    help="previous: add the figures of the window just before.",
+)
 @click.option("--recompute", is_flag=True, help="Ignore any stored snapshot.")
 def metrics(
     scope: str,
@@ -148,10 +159,11 @@ def metrics(
     environment: str,
     tz: str,
     lead_time_from: str,
+    compare: str,
     output: str,
     recompute: bool,
 ) -> None:
-    """Print deployment frequency and lead time of a repo, project or org."""
+    """Print the DORA metrics of a repo, project or org."""
     query = MetricsQuery.parse(
         {
             "scope": scope,
@@ -162,6 +174,7 @@ def metrics(
             "environment": environment,
             "tz": tz,
             "lead_time_from": lead_time_from,
+            "compare": compare,
         }
     )
 

@@ -18,15 +18,24 @@ from pydantic import ValidationError
 from dora.adapters.export_files import (
     COMMIT_COLUMNS,
     DEPLOYMENT_COLUMNS,
+    INCIDENT_COLUMNS,
     ExportRow,
     export_file,
+    optional_export_file,
     read_rows,
 )
 from dora.domain.errors import InvalidPayload, Problem
+from dora.domain.incidents import Incident
 from dora.domain.model import Commit, Deployment
-from dora.entrypoints.schemas import CommitIn, DeploymentIn, WireT, invalid_payload
+from dora.entrypoints.schemas import (
+    CommitIn,
+    DeploymentIn,
+    IncidentIn,
+    WireT,
+    invalid_payload,
+)
 
-# Called once per row read, with "commits" or "deployments".
+# Called once per row read, with "commits", "deployments" or "incidents".
 Tick = Callable[[str], None]
 
 BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
@@ -38,6 +47,7 @@ class History:
 
     commits: dict[str, Commit] = field(default_factory=dict)
     deployments: list[Deployment] = field(default_factory=list)
+    incidents: list[Incident] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     first_line: dict[str, int] = field(default_factory=dict)
 
@@ -54,9 +64,10 @@ class History:
 
 
 def read_history(directory: Path, tick: Tick) -> History:
-    """Read and check both files of an export."""
+    """Read and check every file of an export."""
     commits_file = export_file(directory, "commits")
     deployments_file = export_file(directory, "deployments")
+    incidents_file = optional_export_file(directory, "incidents")
     history = History()
 
     for row in read_rows(commits_file, COMMIT_COLUMNS):
@@ -72,6 +83,13 @@ def read_history(directory: Path, tick: Tick) -> History:
         )
         if deployment is not None:
             history.deployments.append(deployment.to_domain())
+
+    if incidents_file is not None:
+        for row in read_rows(incidents_file, INCIDENT_COLUMNS):
+            tick("incidents")
+            incident = _validated(IncidentIn, _present(row.values), row, history)
+            if incident is not None:
+                history.incidents.append(incident.to_domain())
 
     return history
 

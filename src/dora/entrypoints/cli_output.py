@@ -1,12 +1,10 @@
-"""What the `dora` commands print: import progress and metrics tables."""
+"""What `dora import` shows: live progress on a terminal, then one summary line."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
-from rich import box
 from rich.console import Console
 from rich.progress import (
     Progress,
@@ -17,7 +15,6 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
-from rich.table import Table
 from rich.text import Text
 
 STORING = "storing in one transaction"
@@ -91,71 +88,13 @@ def import_display(console: Console) -> Iterator[ImportDisplay]:
 
 
 def summary_line(
-    repo: str, counts: tuple[int, int], new: tuple[int, int], seconds: float
+    repo: str, counts: tuple[int, int, int], new: tuple[int, int], seconds: float
 ) -> str:
-    commits, deployments = counts
+    commits, deployments, incidents = counts
     new_commits, new_deployments = new
+    # An export without incidents.csv is the usual case: say nothing of it.
+    extra = f", {incidents} incidents" if incidents else ""
     return (
         f"imported {repo}: {commits} commits ({new_commits} new), "
-        f"{deployments} deployments ({new_deployments} new) in {seconds:.1f} s"
+        f"{deployments} deployments ({new_deployments} new){extra} in {seconds:.1f} s"
     )
-
-
-def print_metrics(console: Console, answer: dict[str, Any]) -> None:
-    """Print the headline figures, then one row per period."""
-    console.print(headline_table(answer))
-    console.print(series_table(answer))
-
-
-def headline_table(answer: dict[str, Any]) -> Table:
-    table = Table(
-        title=f"{answer['scope']} {answer['id']}", box=box.SIMPLE, show_header=False
-    )
-    table.add_column("figure")
-    table.add_column("value", justify="right")
-    quality = answer["data_quality"]
-    rows = [
-        ("window", f"{answer['from']} to {answer['to']} ({answer['tz']})"),
-        ("environment", answer["environment"]),
-        ("deployment frequency", str(answer["deployment_frequency"])),
-        ("deployments per day", _number(answer["deployments_per_day"], 4)),
-        ("deployments per week", _number(answer["deployments_per_week"], 4)),
-        ("deployment days", str(answer["deployment_days"])),
-        ("changes", str(answer["changes"])),
-        ("lead time avg (hours)", _number(answer["lead_time_avg_hours"], 4)),
-        ("lead time median (hours)", _number(answer["lead_time_median_hours"], 4)),
-        ("lead time p90 (hours)", _number(answer["lead_time_p90_hours"], 4)),
-        ("deployments of unknown sha", str(quality["deployments_unknown_sha"])),
-        ("negative lead times clamped", str(quality["negative_lead_times_clamped"])),
-        ("computed at", str(answer["computed_at"])),
-    ]
-    for figure, value in rows:
-        table.add_row(figure, value)
-    return table
-
-
-def series_table(answer: dict[str, Any]) -> Table:
-    table = Table(
-        title=f"by {answer['granularity']}", box=box.SIMPLE_HEAD, collapse_padding=True
-    )
-    for name in ("start", "end"):
-        table.add_column(name, no_wrap=True, min_width=10)
-    for name in ("deploys", "days", "changes", "avg h", "median h", "p90 h"):
-        table.add_column(name, justify="right")
-    for period in answer["series"]:
-        table.add_row(
-            period["period_start"],
-            period["period_end"],
-            str(period["deployment_frequency"]),
-            str(period["deployment_days"]),
-            str(period["changes"]),
-            # One decimal and no separators keep a year of weeks within 80 columns.
-            _number(period["lead_time_avg_hours"], 1, ""),
-            _number(period["lead_time_median_hours"], 1, ""),
-            _number(period["lead_time_p90_hours"], 1, ""),
-        )
-    return table
-
-
-def _number(value: float | None, decimals: int, separator: str = ",") -> str:
-    return "-" if value is None else f"{value:{separator}.{decimals}f}"
