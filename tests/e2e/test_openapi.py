@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from aiohttp.test_utils import TestClient
 from openapi_spec_validator import validate
@@ -9,6 +11,8 @@ from pydantic import BaseModel
 
 from dora.entrypoints import openapi_models as out
 from tests.e2e.test_lookups import REPO, seed
+
+REPO_TEMPLATE = "/api/v1/repos/{org}/{project}/{repo}"
 
 
 async def fetch_document(client: TestClient) -> dict[str, object]:
@@ -67,3 +71,29 @@ async def test_answers_fit_their_published_shape(
     response = await memory_client.get(url)
 
     model.model_validate(await response.json())
+
+
+async def test_incident_answers_fit_their_published_shape(
+    memory_client: TestClient,
+) -> None:
+    await seed(memory_client)
+    body = {"id": "i1", "started_at": "2024-01-02T13:00:00Z", "deployment_id": "d3"}
+
+    created = await memory_client.post(REPO + "/incidents", json=body)
+    updated = await memory_client.post(
+        REPO + "/incidents", json={**body, "resolved_at": "2024-01-02T14:00:00Z"}
+    )
+
+    assert (created.status, updated.status) == (201, 200)
+    out.IncidentOut.model_validate(await updated.json())
+
+
+async def test_the_incidents_endpoint_and_compare_are_described(
+    memory_client: TestClient,
+) -> None:
+    document: dict[str, Any] = await fetch_document(memory_client)
+
+    operation = document["paths"][REPO_TEMPLATE + "/incidents"]["post"]
+    metrics = document["paths"]["/api/v1/metrics/dora"]["get"]
+    assert set(operation["responses"]) >= {"200", "201", "422"}
+    assert "compare" in {parameter["name"] for parameter in metrics["parameters"]}
