@@ -45,13 +45,15 @@ ASYNC_DRIVERS = {
 
 @dataclass(frozen=True)
 class Limits:
-    """How long the database may take before a request is answered 503."""
+    """How long the database may take before a request is answered 503.
+
+    On SQLite the statement timeout bounds the wait for the write lock.
+    """
 
     statement_timeout_ms: int = 30_000
     connect_timeout_s: int = 5
     # Beyond the pool's connections a request waits this long for one.
     pool_timeout_s: int = 10
-    sqlite_busy_timeout_ms: int = 5_000
 
 
 async def open_engine(url: str, limits: Limits | None = None) -> AsyncEngine:
@@ -77,7 +79,7 @@ def build_engine(url: str, limits: Limits | None = None) -> AsyncEngine:
     address = async_url(url)
     if address.get_backend_name() == "sqlite":
         engine = create_async_engine(address, pool_timeout=limits.pool_timeout_s)
-        _configure_sqlite(engine, limits.sqlite_busy_timeout_ms)
+        _configure_sqlite(engine, limits.statement_timeout_ms)
         return engine
     return create_async_engine(
         address,

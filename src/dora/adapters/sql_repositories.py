@@ -28,7 +28,9 @@ class SqlCommitRepository:
         first: dict[str, Commit] = {}
         for commit in commits:
             first.setdefault(commit.sha, commit)
-        rows = [_commit_row(repo_id, commit) for commit in first.values()]
+        # In sha order, so that writers of overlapping batches take the rows'
+        # locks in one order and cannot deadlock.
+        rows = [_commit_row(repo_id, first[sha]) for sha in sorted(first)]
 
         statement = (
             conflict_insert(self.session, CommitRow)
