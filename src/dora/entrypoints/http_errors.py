@@ -114,4 +114,8 @@ def _http_error(request: web.Request, error: web.HTTPException) -> web.Response:
         message = f"body: larger than the limit of {request.app._client_max_size} bytes"
     else:
         message = error.reason
-    return error_response(error.status, code, message)
+    response = error_response(error.status, code, message)
+    # A 405 must say which methods the resource has (RFC 9110).
+    if "Allow" in error.headers:
+        response.headers["Allow"] = error.headers["Allow"]
+    return response
