@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import gzip
+import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner, Result
 from dependency_injector import providers
@@ -16,6 +18,9 @@ from dora.entrypoints.cli_support import CliState
 from dora.entrypoints.settings import Settings
 
 Dora = Callable[..., Result]
+
+REPO = "acme/web/api"
+WINDOW = ("--from", "2024-01-01", "--to", "2024-01-31")
 
 COMMIT_HEADER = "sha,parents,authored_at,committed_at"
 DEPLOYMENT_HEADER = "id,sha,environment,status,finished_at,started_at,baseline"
@@ -82,3 +87,11 @@ def three_commit_export(folder: Path, gzipped: bool = False) -> Path:
         f"d2,{sha(3)},production,success,2024-01-04T10:00:00Z,2024-01-04T09:00:00Z,0",
     ]
     return write_export(folder, commits, deployments, gzipped)
+
+
+def metrics_json(dora: Dora, *options: str) -> dict[str, Any]:
+    """Run `dora metrics` on REPO over WINDOW and return its JSON answer."""
+    result = dora("metrics", "--scope", "repo", "--id", REPO, *WINDOW, *options)
+    assert result.exit_code == 0, result.stderr
+    answer: dict[str, Any] = json.loads(result.stdout)
+    return answer
