@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from hypothesis import given, settings
@@ -40,7 +40,17 @@ class Query:
     environment: str
 
 
-Step = Commits | Deploy | Import | Query
+@dataclass(frozen=True)
+class Update:
+    """Post a stored deployment again with one of its fields changed."""
+
+    deployment_id: str
+    field: str
+    sha: str
+    hours: int
+
+
+Step = Commits | Deploy | Import | Query | Update
 
 
 @st.composite
@@ -70,7 +80,7 @@ def deployments(pool: list[Commit]) -> st.SearchStrategy[Deployment]:
         hour = draw(st.integers(min_value=0, max_value=5))
         target = draw(st.sampled_from([c.sha for c in pool] + [sha("never-pushed")]))
         return Deployment(
-            id=f"d{draw(st.integers(min_value=0, max_value=6))}",
+            id=f"d{draw(st.integers(min_value=0, max_value=3))}",
             sha=target,
             environment=draw(st.sampled_from(ENVIRONMENTS)),
             status=status,
@@ -92,6 +102,15 @@ def scenarios(draw: st.DrawFn) -> list[Step]:
         st.builds(Deploy, deployments(pool)),
         st.builds(Import, some_commits, st.lists(deployments(pool), max_size=4)),
         st.builds(Query, st.sampled_from(ENVIRONMENTS)),
+        st.builds(
+            Update,
+            st.sampled_from([f"d{index}" for index in range(4)]),
+            st.sampled_from(
+                ["baseline", "status", "finished_at", "sha", "environment"]
+            ),
+            st.sampled_from([c.sha for c in pool]),
+            st.integers(min_value=-2, max_value=2),
+        ),
     )
     return draw(st.lists(step, min_size=1, max_size=14))
 
@@ -99,7 +118,7 @@ def scenarios(draw: st.DrawFn) -> list[Step]:
 async def replay(steps: list[Step]) -> Platform:
     platform = Platform()
     path = RepoPath.parse(REPO)
-    await ingest.put_repo(platform.uow(), path)
+    repo, _ = await ingest.put_repo(platform.uow(), path)
     for step in steps:
         match step:
             case Commits(commits):
@@ -110,8 +129,30 @@ async def replay(steps: list[Step]) -> Platform:
                 await ingest.import_history(platform.uow(), path, commits, deployments)
             case Query(environment):
                 await platform.metrics(environment=environment)
+            case Update(deployment_id, field, other_sha, hours):
+                stored = platform.db.deployments[repo.id].get(deployment_id)
+                if stored is not None:
+                    changed = updated(stored, field, other_sha, hours)
+                    await ingest.record_deployment(platform.uow(), path, changed)
     await platform.metrics()
     return platform
+
+
+def updated(stored: Deployment, field: str, other_sha: str, hours: int) -> Deployment:
+    finished = stored.finished_at or START
+    changes: dict[str, object] = {
+        "baseline": not stored.baseline,
+        "status": Status.FAILURE if stored.status is Status.SUCCESS else Status.SUCCESS,
+        "finished_at": finished + timedelta(hours=hours),
+        "sha": other_sha,
+        "environment": "staging"
+        if stored.environment == "production"
+        else "production",
+    }
+    fresh = replace(stored, **{field: changes[field]})
+    if fresh.finished_at is None:
+        fresh = replace(fresh, finished_at=finished)
+    return fresh
 
 
 def from_scratch(platform: Platform) -> set[tuple[str, str, str, bool]]:
