@@ -166,7 +166,7 @@ def from_scratch(platform: Platform) -> set[tuple[str, str, str, bool]]:
     }
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=250, deadline=None)
 @given(scenarios())
 def test_attribution_after_any_sequence_of_writes_equals_a_fresh_one(
     steps: list[Step],

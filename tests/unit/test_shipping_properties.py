@@ -78,7 +78,7 @@ def expected_shipments(history: History) -> dict[str, set[str]]:
     return shipments
 
 
-@settings(max_examples=300)
+@settings(max_examples=150)
 @given(histories())
 def test_each_deployment_ships_what_it_reaches_and_no_earlier_one_did(
     history: History,
@@ -93,7 +93,7 @@ def test_each_deployment_ships_what_it_reaches_and_no_earlier_one_did(
     assert shipped == expected
 
 
-@settings(max_examples=300)
+@settings(max_examples=150)
 @given(histories())
 def test_every_commit_is_shipped_at_most_once(history: History) -> None:
     changes = ship_chain(history.deployments, history.commits)
@@ -102,7 +102,7 @@ def test_every_commit_is_shipped_at_most_once(history: History) -> None:
     assert len(shas) == len(set(shas))
 
 
-@settings(max_examples=300)
+@settings(max_examples=150)
 @given(histories())
 def test_only_changes_of_non_baseline_deployments_are_counted(
     history: History,

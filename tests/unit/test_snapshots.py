@@ -7,7 +7,7 @@ from dora.domain.model import Status
 from .builders import Platform, deployment, linear_history
 
 
-async def deploy_behind_the_service_back(platform: Platform) -> None:
+def deploy_behind_the_service_back(platform: Platform) -> None:
     """Change the stored data without recording that it changed.
 
     A computation sees the change, a snapshot does not: this tells the two
@@ -24,7 +24,7 @@ async def test_second_question_is_answered_from_the_snapshot(
     await platform.add_commits(*linear_history("c1"))
     await platform.deploy(deployment("d1", "c1"))
     first = await platform.metrics()
-    await deploy_behind_the_service_back(platform)
+    deploy_behind_the_service_back(platform)
 
     second = await platform.metrics()
 
@@ -78,7 +78,7 @@ async def test_recompute_always_computes_afresh(platform: Platform) -> None:
     await platform.add_commits(*linear_history("c1"))
     await platform.deploy(deployment("d1", "c1"))
     await platform.metrics()
-    await deploy_behind_the_service_back(platform)
+    deploy_behind_the_service_back(platform)
 
     recomputed = await platform.metrics(recompute=True)
 
@@ -89,7 +89,7 @@ async def test_recomputed_answer_replaces_the_snapshot(platform: Platform) -> No
     await platform.add_commits(*linear_history("c1"))
     await platform.deploy(deployment("d1", "c1"))
     await platform.metrics()
-    await deploy_behind_the_service_back(platform)
+    deploy_behind_the_service_back(platform)
     recomputed = await platform.metrics(recompute=True)
 
     served = await platform.metrics()
@@ -114,7 +114,7 @@ async def test_snapshot_of_one_question_does_not_answer_another(
 
     assert [a["deployment_frequency"] for a in answers] == [0, 0, 1, 1, 1]
     assert [len(a["series"]) for a in answers] == [5, 5, 31, 5, 5]
-    assert [a["tz"] for a in answers][3] == "America/New_York"
+    assert answers[3]["tz"] == "America/New_York"
     assert answers[4]["lead_time_from"] == "authored"
 
 
