@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 import pytest
 from aiohttp import web
@@ -28,9 +28,7 @@ async def memory_client(aiohttp_client: ClientMaker) -> TestClient:
 
 
 @pytest.fixture
-async def client(
-    aiohttp_client: ClientMaker, database_url: str
-) -> AsyncIterator[TestClient]:
+async def client(aiohttp_client: ClientMaker, database_url: str) -> TestClient:
     """A client of the app on a fresh SQL database (SQLite and PostgreSQL)."""
     settings = Settings(database_url=database_url)
-    yield await aiohttp_client(create_app(Container(settings=settings), settings))
+    return await aiohttp_client(create_app(Container(settings=settings), settings))

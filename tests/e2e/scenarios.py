@@ -48,8 +48,13 @@ def deployment_body(deployment: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
+def load_scenario(path: Path) -> dict[str, Any]:
+    scenario: dict[str, Any] = json.loads(path.read_text())
+    return scenario
+
+
 async def run_scenario(client: TestClient, path: Path) -> None:
-    scenario = json.loads(path.read_text())
+    scenario = load_scenario(path)
     for number, step in enumerate(scenario["steps"]):
         where = f"{scenario['name']} step {number}"
         await run_step(client, step, where)
@@ -110,17 +115,12 @@ def assert_matches(actual: Any, expected: Any, where: str) -> None:
             assert key in actual, (where, key)
             assert_matches(actual[key], value, f"{where}.{key}")
     elif isinstance(expected, list):
-        assert isinstance(actual, list) and len(actual) == len(expected), (
-            where,
-            actual,
-        )
+        assert isinstance(actual, list), (where, actual)
+        assert len(actual) == len(expected), (where, actual)
         for index, (got, want) in enumerate(zip(actual, expected, strict=True)):
             assert_matches(got, want, f"{where}[{index}]")
     elif isinstance(expected, float):
-        assert actual is not None and abs(actual - expected) <= TOLERANCE, (
-            where,
-            actual,
-            expected,
-        )
+        assert actual is not None, (where, expected)
+        assert abs(actual - expected) <= TOLERANCE, (where, actual, expected)
     else:
         assert actual == expected, (where, actual, expected)

@@ -6,6 +6,7 @@ so a commit or deployment is checked by one set of rules however it arrives.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, TypeVar
@@ -14,6 +15,7 @@ from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -38,7 +40,23 @@ def _utc(value: datetime) -> datetime:
 
 
 Sha = Annotated[str, Field(pattern=r"^([0-9a-f]{40}|[0-9a-f]{64})$")]
-Timestamp = Annotated[AwareDatetime, AfterValidator(_utc)]
+
+
+def _rfc3339(value: object) -> datetime:
+    # Pydantic would also read a number, or a string of digits, as Unix time.
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("must be an RFC 3339 timestamp string")
+    if not RFC3339.fullmatch(value):
+        raise ValueError("must be an RFC 3339 timestamp with an offset")
+    return datetime.fromisoformat(value)
+
+
+RFC3339 = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})"
+)
+Timestamp = Annotated[AwareDatetime, BeforeValidator(_rfc3339), AfterValidator(_utc)]
 Environment = Annotated[
     str, Field(pattern=ENVIRONMENT.pattern.join("^$"), max_length=63)
 ]

@@ -14,6 +14,12 @@ DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024
 DEFAULT_MAX_BATCH_ITEMS = 50_000
 DEFAULT_STATEMENT_TIMEOUT_MS = 30_000
 DEFAULT_CONNECT_TIMEOUT_S = 5
+DATABASE_SCHEMES = {
+    "sqlite",
+    "sqlite+aiosqlite",
+    "postgresql",
+    "postgresql+psycopg",
+}
 
 
 @dataclass(frozen=True)
@@ -28,7 +34,7 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
         return cls(
-            database_url=env.get("DORA_DATABASE_URL") or DEFAULT_DATABASE_URL,
+            database_url=_database_url(env),
             max_body_bytes=_positive(
                 env, "DORA_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES
             ),
@@ -47,6 +53,17 @@ class Settings:
     @property
     def database_kind(self) -> str:
         return self.database_url.split(":", 1)[0].split("+", 1)[0]
+
+
+def _database_url(env: Mapping[str, str]) -> str:
+    url = env.get("DORA_DATABASE_URL") or DEFAULT_DATABASE_URL
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    if scheme not in DATABASE_SCHEMES:
+        raise InvalidParameter(
+            f"DORA_DATABASE_URL: {scheme or url!r} is not a supported database; "
+            "use sqlite:///PATH or postgresql://USER@HOST/DB"
+        )
+    return url
 
 
 def _positive(env: Mapping[str, str], name: str, default: int) -> int:
