@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from dora.adapters.memory import MemoryDatabase, MemoryUnitOfWork
@@ -100,6 +100,26 @@ def shipped_names(
     return result
 
 
+def long_history(count: int, prefix: str = "c") -> list[Commit]:
+    """Return a long line of commits, a minute apart, oldest first."""
+    start = at("2024-01-01T00:00:00Z")
+    commits: list[Commit] = []
+    for index in range(count):
+        committed = start + timedelta(minutes=index)
+        commits.append(
+            Commit(
+                sha=sha(f"{prefix}{index}"),
+                parents=(commits[-1].sha,) if commits else (),
+                committed_at=committed,
+                authored_at=committed,
+            )
+        )
+    return commits
+
+
+Attribution = set[tuple[str, str, str, bool]]
+
+
 class Platform:
     """The use cases of one service, on an in-memory database."""
 
@@ -135,3 +155,24 @@ class Platform:
             {"scope": "repo", "id": REPO, "from": start, "to": end, **params}
         )
         return await dora_metrics(self.uow(), query, recompute=recompute)
+
+    def kept_attribution(self, repo: str = REPO) -> Attribution:
+        """Return who shipped what, as the service has stored it."""
+        repo_id = self.db.repos[RepoPath.parse(repo)].id
+        return {
+            (c.environment, c.deployment_id, c.sha, c.counted)
+            for c in self.db.changes.get(repo_id, [])
+        }
+
+    def fresh_attribution(self, repo: str = REPO) -> Attribution:
+        """Return who shipped what, worked out afresh from the stored data."""
+        repo_id = self.db.repos[RepoPath.parse(repo)].id
+        stored = list(self.db.deployments[repo_id].values())
+        graph = self.db.commits[repo_id]
+        return {
+            (c.environment, c.deployment_id, c.sha, c.counted)
+            for environment in {d.environment for d in stored}
+            for c in ship_chain(
+                [d for d in stored if d.environment == environment], graph
+            )
+        }

@@ -6,7 +6,7 @@ import pytest
 
 from dora.domain.model import Status
 
-from .builders import Platform, commit, deployment, linear_history
+from .builders import Platform, commit, deployment, linear_history, long_history
 
 
 async def test_deployment_turned_into_a_baseline_stops_counting_its_changes(
@@ -113,3 +113,41 @@ async def test_running_deployment_that_succeeds_joins_the_chain_in_its_place(
 
     assert later["deployment_frequency"] == 2
     assert later["lead_time_avg_hours"] == pytest.approx(74 / 3)
+
+
+async def test_deep_walk_after_an_earlier_attribution_ships_every_new_commit(
+    platform: Platform,
+) -> None:
+    history = long_history(80)
+    await platform.add_commits(*history)
+    await platform.deploy(deployment("d1", "c5", "2024-01-02T10:00:00Z"))
+    await platform.metrics()
+    await platform.deploy(
+        deployment("d2", "c20", "2024-01-02T11:00:00Z"),
+        deployment("d3", "c79", "2024-01-02T12:00:00Z"),
+    )
+
+    answer = await platform.metrics()
+
+    assert answer["changes"] == 80
+    assert platform.kept_attribution() == platform.fresh_attribution()
+
+
+async def test_many_new_deployments_at_once_are_attributed_like_a_few(
+    platform: Platform,
+) -> None:
+    history = long_history(70)
+    await platform.add_commits(*history)
+    await platform.deploy(deployment("d0", "c0", "2024-01-02T00:00:00Z"))
+    await platform.metrics()
+    await platform.deploy(
+        *(
+            deployment(f"d{n}", f"c{n}", f"2024-01-02T{n // 60:02d}:{n % 60:02d}:30Z")
+            for n in range(1, 70)
+        )
+    )
+
+    answer = await platform.metrics()
+
+    assert (answer["deployment_frequency"], answer["changes"]) == (70, 70)
+    assert platform.kept_attribution() == platform.fresh_attribution()

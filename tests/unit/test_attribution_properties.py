@@ -10,7 +10,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dora.domain.model import Commit, Deployment, RepoPath, Status
-from dora.domain.shipping import ship_chain
 from dora.service_layer import ingest
 
 from .builders import REPO, Platform, at, sha
@@ -155,17 +154,6 @@ def updated(stored: Deployment, field: str, other_sha: str, hours: int) -> Deplo
     return fresh
 
 
-def from_scratch(platform: Platform) -> set[tuple[str, str, str, bool]]:
-    [repo] = platform.db.repos.values()
-    stored = list(platform.db.deployments[repo.id].values())
-    graph = platform.db.commits[repo.id]
-    return {
-        (c.environment, c.deployment_id, c.sha, c.counted)
-        for environment in ENVIRONMENTS
-        for c in ship_chain([d for d in stored if d.environment == environment], graph)
-    }
-
-
 @settings(max_examples=250, deadline=None)
 @given(scenarios())
 def test_attribution_after_any_sequence_of_writes_equals_a_fresh_one(
@@ -173,9 +161,4 @@ def test_attribution_after_any_sequence_of_writes_equals_a_fresh_one(
 ) -> None:
     platform = asyncio.run(replay(steps))
 
-    [repo] = platform.db.repos.values()
-    kept = {
-        (c.environment, c.deployment_id, c.sha, c.counted)
-        for c in platform.db.changes.get(repo.id, [])
-    }
-    assert kept == from_scratch(platform)
+    assert platform.kept_attribution() == platform.fresh_attribution()

@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dora.adapters.sql_bulk import deployment_of_row
+from dora.adapters.sql_copy import copies, copy_into
 from dora.adapters.sql_support import batches, conflict_insert, table
 from dora.adapters.sql_tables import (
     AttributionChainRow,
@@ -178,8 +179,14 @@ class SqlAttributionStore:
         if not shipments:
             return
         changes = [_change_row(repo_id, s, c) for s in shipments for c in s.commits]
-        for batch in batches(changes, columns=8):
-            await self.session.execute(insert(SHIPPED), batch)
+        if copies(self.session, changes):
+            # Stale rows were discarded first: nothing can conflict.
+            columns = list(changes[0])
+            values = ([row[name] for name in columns] for row in changes)
+            await copy_into(self.session, "shipped_changes", columns, values)
+        else:
+            for batch in batches(changes, columns=8):
+                await self.session.execute(insert(SHIPPED), batch)
         gaps = [_gap_row(repo_id, s, sha) for s in shipments for sha in s.missing]
         for batch in batches(gaps, columns=5):
             # The earliest walk to stop at a sha is the one to redo from.

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dora.adapters.sql_copy import copies, copy_into, staged
 from dora.adapters.sql_support import batches, table
 from dora.adapters.sql_tables import DeploymentRow
 from dora.domain.model import Deployment, Status
@@ -79,11 +80,31 @@ async def _insert(
         DEPLOYMENTS.c.external_id, DEPLOYMENTS.c.id, sort_by_parameter_order=True
     )
     rows = [{"repo_id": repo_id, **_fields(d)} for d in fresh]
+    if copies(session, rows):
+        return await _insert_by_copy(session, rows)
     seqs: dict[str, int] = {}
     for batch in batches(rows, columns=11):
         result = await session.execute(statement, batch)
         seqs.update({external_id: seq for external_id, seq in result})
     return seqs
+
+
+async def _insert_by_copy(
+    session: AsyncSession, rows: Sequence[dict[str, Any]]
+) -> dict[str, int]:
+    staging = await staged(session, "deployments")
+    columns = [*rows[0], "ordinal"]
+    values = ([*row.values(), index] for index, row in enumerate(rows))
+    await copy_into(session, staging, columns, values)
+    names = ", ".join(columns[:-1])
+    connection = await session.connection()
+    # Ordered by ordinal, ids are handed out in the order received.
+    result = await connection.exec_driver_sql(
+        f"INSERT INTO deployments ({names}) SELECT {names} FROM {staging} "
+        "ORDER BY ordinal RETURNING external_id, id"
+    )
+    rows_back: list[Any] = list(result)
+    return {external_id: seq for external_id, seq in rows_back}
 
 
 async def _update(

@@ -11,6 +11,7 @@ from sqlalchemy import Row, Select, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dora.adapters.sql_bulk import upsert_deployments
+from dora.adapters.sql_copy import copies, insert_new_by_copy
 from dora.adapters.sql_support import batches, conflict_insert, table
 from dora.adapters.sql_tables import CommitRow, DeploymentRow
 from dora.domain.metrics import DeployedAt
@@ -31,6 +32,16 @@ class SqlCommitRepository:
         # In sha order, so that writers of overlapping batches take the rows'
         # locks in one order and cannot deadlock.
         rows = [_commit_row(repo_id, first[sha]) for sha in sorted(first)]
+
+        if copies(self.session, rows):
+            columns = ("repo_id", "sha", "parents", "committed_at", "authored_at")
+            return await insert_new_by_copy(
+                self.session,
+                "commits",
+                columns,
+                ([row[name] for name in columns] for row in rows),
+                conflict=("repo_id", "sha"),
+            )
 
         statement = (
             conflict_insert(self.session, CommitRow)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from dora.domain.model import Commit, Deployment, ShippedChange
-from dora.domain.shipping import CommitGraph, chain_order, newly_reachable
+from dora.domain.shipping import CommitGraph, newly_reachable
 
 
 @dataclass(frozen=True, order=True)
@@ -113,10 +113,10 @@ class _RecordingGraph:
 
 
 def ship_in_memory(
-    deployments: Iterable[Deployment], graph: CommitGraph, shipped: set[str]
+    members: Iterable[Deployment], graph: CommitGraph, shipped: set[str]
 ) -> Iterator[Shipment]:
-    """Walk each chain member in order over a graph held in memory."""
-    for deployment in chain_order(deployments):
+    """Walk chain members, given in chain order, over a graph held in memory."""
+    for deployment in members:
         recording = _RecordingGraph(graph)
         commits = list(newly_reachable(deployment.sha, recording, shipped))
         yield Shipment(deployment, commits, frozenset(recording.missing))

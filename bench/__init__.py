@@ -1,0 +1,1 @@
+"""Benchmarks of dora at real scale: `python -m bench <name>` prints JSON."""

@@ -1,0 +1,65 @@
+"""PostgreSQL COPY for bulk writes: far fewer round trips and parses than INSERT."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+# Below this many rows a multi-row INSERT costs no more than COPY's set-up.
+COPY_FROM = 500
+
+
+def copies(session: AsyncSession, rows: Sequence[Any]) -> bool:
+    """Whether to write these rows with COPY: PostgreSQL, and enough of them."""
+    return len(rows) >= COPY_FROM and session.get_bind().dialect.name == "postgresql"
+
+
+async def copy_into(
+    session: AsyncSession,
+    table: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+) -> None:
+    """COPY rows into a table within the session's transaction."""
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    driver: Any = raw.driver_connection
+    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    async with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            await copy.write_row(row)
+
+
+async def staged(session: AsyncSession, like: str) -> str:
+    """Return an empty temporary table shaped like `like`, for this session."""
+    name = f"staged_{like}"
+    connection = await session.connection()
+    await connection.exec_driver_sql(
+        f"CREATE TEMPORARY TABLE IF NOT EXISTS {name} "
+        f"(LIKE {like} INCLUDING DEFAULTS, ordinal bigint) ON COMMIT DELETE ROWS"
+    )
+    await connection.exec_driver_sql(f"TRUNCATE {name}")
+    return name
+
+
+async def insert_new_by_copy(
+    session: AsyncSession,
+    table: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    conflict: Sequence[str],
+) -> int:
+    """COPY rows into a staging table, insert those not stored; count them."""
+    staging = await staged(session, table)
+    await copy_into(session, staging, columns, rows)
+    names = ", ".join(columns)
+    connection = await session.connection()
+    result = await connection.exec_driver_sql(
+        f"WITH inserted AS (INSERT INTO {table} ({names}) "
+        f"SELECT {names} FROM {staging} ORDER BY {', '.join(conflict)} "
+        f"ON CONFLICT ({', '.join(conflict)}) DO NOTHING RETURNING 1) "
+        "SELECT count(*) FROM inserted"
+    )
+    return int(result.scalar_one())
