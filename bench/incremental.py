@@ -15,7 +15,7 @@ from dora.service_layer.queries import MetricsQuery
 from .renovate import PATH, read_renovate
 from .support import Clock, ms, scratch_database, sqlalchemy_url
 
-ROUNDS = 20
+ROUNDS = 10
 
 
 async def run() -> dict[str, Any]:
@@ -65,10 +65,11 @@ async def run() -> dict[str, Any]:
                 month = _query(at.date() - timedelta(days=29), at.date())
                 await dora_metrics(SqlUnitOfWork(sessions), month)
                 laps["read_30_days"].append(clock.lap())
-                # The whole history, after the 30 days attributed the new data.
-                await dora_metrics(SqlUnitOfWork(sessions), whole)
-                laps["read_whole_history"].append(clock.lap())
                 parent = commit.sha
+            # The whole history once: its failure figures dominate its time.
+            clock = Clock()
+            await dora_metrics(SqlUnitOfWork(sessions), whole)
+            laps["read_whole_history"].append(clock.lap())
         finally:
             await engine.dispose()
     medians = {name: statistics.median(values) for name, values in laps.items()}
