@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dora.domain.errors import InvalidParameter, InvalidPayload
+from dora.domain.window import parse_date, parse_zone
 from dora.entrypoints.schemas import CommitIn, parse
 from dora.entrypoints.settings import Settings
 
@@ -57,3 +58,16 @@ def test_an_unsupported_database_url_is_refused_by_name(url: str) -> None:
 )
 def test_sqlite_and_postgresql_urls_are_accepted(url: str) -> None:
     assert Settings.from_env({"DORA_DATABASE_URL": url}).database_url == url
+
+
+@pytest.mark.parametrize(
+    "name", ["localtime", "posixrules", "right/UTC", "Mars/Olympus"]
+)
+def test_a_time_zone_must_be_an_iana_name(name: str) -> None:
+    with pytest.raises(InvalidParameter, match="tz"):
+        parse_zone(name)
+
+
+def test_a_date_is_written_in_ascii_digits() -> None:
+    with pytest.raises(InvalidParameter, match="YYYY-MM-DD"):
+        parse_date("\uff12\uff10\uff12\uff14-01-01", "from")

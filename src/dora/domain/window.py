@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from dora.domain.errors import InvalidParameter
 
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 MAX_DAYS = 36_600  # a century: beyond it a window is a typo, not a question
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 
@@ -36,6 +37,10 @@ def parse_date(text: str, field_name: str) -> date:
 
 
 def parse_zone(name: str) -> ZoneInfo:
+    # The zoneinfo folder also holds the server's own `localtime`, which would
+    # make answers depend on how the machine is set up.
+    if name not in _zone_names() or name == "localtime":
+        raise InvalidParameter(f"tz: {name!r} is not an IANA time zone")
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
@@ -49,6 +54,11 @@ def parse_granularity(text: str) -> Granularity:
         raise InvalidParameter(
             f"granularity: {text!r} is not one of day, week, month"
         ) from None
+
+
+@functools.cache
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones())
 
 
 @dataclass(frozen=True)
