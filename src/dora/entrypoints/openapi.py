@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from dora.domain.model import SHA, SLUG
 from dora.entrypoints import openapi_models as out
 from dora.entrypoints.schemas import CommitBatch, DeploymentIn, IncidentIn, RepoIn
 
@@ -21,13 +22,15 @@ ERRORS = {
     "503": "unavailable: the database cannot be reached",
 }
 Parameter = tuple[str, bool, dict[str, Any], str]
+DATE = out.DATE_SCHEMA
+ENVIRONMENT = out.ENVIRONMENT_SCHEMA
 METRICS_PARAMETERS: list[Parameter] = [
     ("scope", True, {"enum": ["repo", "project", "org"]}, "what to measure"),
-    ("id", True, {"type": "string"}, "path of the scope, e.g. acme/pay/api"),
-    ("from", True, {"type": "string", "format": "date"}, "first day, inclusive"),
-    ("to", True, {"type": "string", "format": "date"}, "last day, inclusive"),
+    ("id", True, out.SCOPE_ID_SCHEMA, "path of the scope, e.g. acme/pay/api"),
+    ("from", True, DATE, "first day, inclusive"),
+    ("to", True, DATE, "last day, inclusive"),
     ("granularity", False, {"enum": ["day", "week", "month"]}, "series periods"),
-    ("environment", False, {"type": "string"}, "default production"),
+    ("environment", False, ENVIRONMENT, "default production"),
     ("tz", False, {"type": "string"}, "IANA time zone, default UTC"),
     ("lead_time_from", False, {"enum": ["committed", "authored"]}, "start"),
     ("compare", False, {"enum": ["previous", "none"]}, "add the window before"),
@@ -48,9 +51,9 @@ class Operation:
 
 def _window_parameters() -> list[tuple[str, bool, dict[str, Any], str]]:
     return [
-        ("from", False, {"type": "string", "format": "date"}, "default 29 days ago"),
-        ("to", False, {"type": "string", "format": "date"}, "default today"),
-        ("environment", False, {"type": "string"}, "default production"),
+        ("from", False, DATE, "default 29 days ago"),
+        ("to", False, DATE, "default today"),
+        ("environment", False, ENVIRONMENT, "default production"),
         ("tz", False, {"type": "string"}, "IANA time zone, default UTC"),
     ]
 
@@ -182,10 +185,24 @@ def _operation(op: Operation) -> dict[str, Any]:
     return spec
 
 
+PATH_PATTERNS = {
+    "org": SLUG.pattern,
+    "project": SLUG.pattern,
+    "repo": SLUG.pattern,
+    "sha": SHA.pattern,
+    "deployment_id": r"[^\x00-\x1f]{1,200}",
+}
+
+
 def _path_parameters(path: str) -> list[dict[str, Any]]:
     names = [part[1:-1] for part in path.split("/") if part.startswith("{")]
     return [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string", "pattern": f"^({PATH_PATTERNS[name]})$"},
+        }
         for name in names
     ]
 

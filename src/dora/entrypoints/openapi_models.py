@@ -6,9 +6,11 @@ from what the handlers send.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+
+from dora.domain.validation import ENVIRONMENT
 
 
 class Answer(BaseModel):
@@ -179,15 +181,34 @@ class Health(Answer):
     status: str
 
 
+# A pattern on top of `format` would leave a fuzzer few dates to draw; the
+# accepted years (1900-2999) are stated in the description instead.
+DATE_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "format": "date",
+    "description": "YYYY-MM-DD, in the years 1900 to 2999",
+}
+SCOPE_ID_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": 190,
+    "description": "org, org/project or org/project/repo, by slugs",
+}
+ENVIRONMENT_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "pattern": f"^{ENVIRONMENT.pattern}$",
+}
+
+
 class RecomputeIn(BaseModel):
     """The body of a recompute: the metrics parameters as JSON strings."""
 
     scope: Literal["repo", "project", "org"]
-    id: str
-    from_: str = Field(alias="from")
-    to: str
+    id: Annotated[str, WithJsonSchema(SCOPE_ID_SCHEMA)]
+    from_: Annotated[str, WithJsonSchema(DATE_SCHEMA)] = Field(alias="from")
+    to: Annotated[str, WithJsonSchema(DATE_SCHEMA)]
     granularity: Literal["day", "week", "month"] = "week"
-    environment: str = "production"
+    environment: Annotated[str, WithJsonSchema(ENVIRONMENT_SCHEMA)] = "production"
     tz: str = "UTC"
     lead_time_from: Literal["committed", "authored"] = "committed"
     compare: Literal["previous", "none"] = "none"

@@ -18,8 +18,10 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    JsonValue,
     ValidationError,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -54,9 +56,23 @@ def _rfc3339(value: object) -> datetime:
 
 
 RFC3339 = re.compile(
-    r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})"
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?"
+    r"([Zz]|[+-][0-9]{2}:[0-9]{2})"
 )
-Timestamp = Annotated[AwareDatetime, BeforeValidator(_rfc3339), AfterValidator(_utc)]
+# What the description publishes: RFC 3339 text within the accepted years
+# (seconds may be left out, as ISO 8601 allows).
+TIMESTAMP_SCHEMA: dict[str, JsonValue] = {
+    "type": "string",
+    "format": "date-time",
+    "pattern": "^(19|2[0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}"
+    "(:[0-9]{2}([.][0-9]+)?)?([Zz]|[+-][0-9]{2}:[0-9]{2})$",
+}
+Timestamp = Annotated[
+    AwareDatetime,
+    BeforeValidator(_rfc3339),
+    AfterValidator(_utc),
+    WithJsonSchema(TIMESTAMP_SCHEMA),
+]
 Environment = Annotated[
     str, Field(pattern=ENVIRONMENT.pattern.join("^$"), max_length=63)
 ]
@@ -91,6 +107,19 @@ ExternalId = Annotated[
 
 
 class DeploymentIn(Wire):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {
+                "properties": {"status": {"enum": ["success", "failure"]}},
+                "required": ["status"],
+            },
+            "then": {
+                "required": ["finished_at"],
+                "properties": {"finished_at": TIMESTAMP_SCHEMA},
+            },
+        }
+    )
+
     id: ExternalId
     sha: Sha
     environment: Environment = DEFAULT_ENVIRONMENT
