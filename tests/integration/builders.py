@@ -2,38 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-from datetime import datetime
-
-from dora.domain.model import Commit, Deployment, RepoPath, Status
+from dora.domain.model import Deployment, RepoPath, Status
 from dora.ports.repositories import TimeRange
+from tests.unit.builders import at, commit, sha
+
+__all__ = ["PATH", "at", "commit", "deployment", "january", "sha"]
 
 PATH = RepoPath("acme", "web", "api")
-
-
-def sha(name: str) -> str:
-    """Name commits in tests; the sha is the SHA-1 of the name."""
-    return hashlib.sha1(name.encode()).hexdigest()
-
-
-def at(text: str) -> datetime:
-    instant = datetime.fromisoformat(text)
-    assert instant.tzinfo is not None, f"{text} needs an offset"
-    return instant
-
-
-def commit(
-    name: str,
-    *parents: str,
-    committed: str = "2024-01-01T09:00:00Z",
-    authored: str | None = None,
-) -> Commit:
-    return Commit(
-        sha=sha(name),
-        parents=tuple(sha(parent) for parent in parents),
-        committed_at=at(committed),
-        authored_at=at(authored or committed),
-    )
 
 
 def deployment(
