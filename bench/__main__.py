@@ -1,4 +1,4 @@
-"""Run one benchmark: `python -m bench import|cold|incremental`."""
+"""Run one benchmark: `python -m bench import|cold|incremental|serve|scale`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from . import cold, import_bench, incremental
+from . import cold, import_bench, incremental, serve
 from .support import report
 
 Benchmark = Callable[[argparse.Namespace], Awaitable[dict[str, Any]]]
@@ -17,6 +17,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "import": lambda _: import_bench.run(),
     "cold": lambda _: cold.run(),
     "incremental": lambda _: incremental.run(),
+    "serve": lambda _: serve.run(),
 }
 
 
