@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dora.adapters.sql_bulk import deployment_of_row
-from dora.adapters.sql_copy import copies, copy_into
+from dora.adapters.sql_copy import copies, copy_into, loaded
 from dora.adapters.sql_support import batches, conflict_insert, table
 from dora.adapters.sql_tables import (
     AttributionChainRow,
@@ -184,6 +184,7 @@ class SqlAttributionStore:
             columns = list(changes[0])
             values = ([row[name] for name in columns] for row in changes)
             await copy_into(self.session, "shipped_changes", columns, values)
+            loaded(self.session, "shipped_changes")
         else:
             for batch in batches(changes, columns=8):
                 await self.session.execute(insert(SHIPPED), batch)

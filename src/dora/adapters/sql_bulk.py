@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dora.adapters.sql_copy import copies, copy_into, staged
+from dora.adapters.sql_copy import copies, copy_into, loaded, staged
 from dora.adapters.sql_support import batches, table
 from dora.adapters.sql_tables import DeploymentRow
 from dora.domain.model import Deployment, Status
@@ -96,6 +96,7 @@ async def _insert_by_copy(
     columns = [*rows[0], "ordinal"]
     values = ([*row.values(), index] for index, row in enumerate(rows))
     await copy_into(session, staging, columns, values)
+    loaded(session, "deployments")
     names = ", ".join(columns[:-1])
     connection = await session.connection()
     # Ordered by ordinal, ids are handed out in the order received.

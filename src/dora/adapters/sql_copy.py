@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
+
+logger = logging.getLogger(__name__)
 
 # Below this many rows a multi-row INSERT costs no more than COPY's set-up.
 COPY_FROM = 500
+# Where a session notes the tables it bulk-loaded, until they are analyzed.
+LOADED = "dora_bulk_loaded"
 
 
 def copies(session: AsyncSession, rows: Sequence[Any]) -> bool:
@@ -30,6 +36,31 @@ async def copy_into(
     async with driver.cursor() as cursor, cursor.copy(statement) as copy:
         for row in rows:
             await copy.write_row(row)
+
+
+def loaded(session: AsyncSession, table: str) -> None:
+    """Note that the session bulk-loaded rows into a table."""
+    session.info.setdefault(LOADED, set()).add(table)
+
+
+async def refresh_statistics(session: AsyncSession) -> None:
+    """ANALYZE the tables bulk-loaded in the transaction just committed.
+
+    Until autovacuum comes round, the planner sizes a freshly loaded table
+    by its old statistics and picks plans that scan it whole for every row
+    of a join. Each ANALYZE runs in a short transaction of its own: inside
+    the writer's it would hold its lock until commit and could deadlock
+    against another writer.
+    """
+    for name in sorted(session.info.pop(LOADED, ())):
+        try:
+            connection = await session.connection()
+            await connection.exec_driver_sql(f"ANALYZE {name}")
+            await session.commit()
+        except SQLAlchemyError as error:
+            # The data is committed; stale statistics only slow reads down.
+            logger.warning("could not analyze %s: %s", name, error)
+            await session.rollback()
 
 
 async def staged(session: AsyncSession, like: str) -> str:
@@ -54,6 +85,7 @@ async def insert_new_by_copy(
     """COPY rows into a staging table, insert those not stored; count them."""
     staging = await staged(session, table)
     await copy_into(session, staging, columns, rows)
+    loaded(session, table)
     names = ", ".join(columns)
     connection = await session.connection()
     result = await connection.exec_driver_sql(

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from dora.adapters.sql_attribution import SqlAttributionStore
 from dora.adapters.sql_catalog import SqlRepoCatalog
 from dora.adapters.sql_computed import SqlShippedChangeRepository, SqlSnapshotRepository
+from dora.adapters.sql_copy import refresh_statistics
 from dora.adapters.sql_failures import SqlFailureEvidenceReader, SqlIncidentRepository
 from dora.adapters.sql_faults import is_unreachable, unavailable
 from dora.adapters.sql_repositories import SqlCommitRepository, SqlDeploymentRepository
@@ -69,6 +70,7 @@ class SqlUnitOfWork:
 
     async def commit(self) -> None:
         await self.session.commit()
+        await refresh_statistics(self.session)
 
     async def rollback(self) -> None:
         await self.session.rollback()
