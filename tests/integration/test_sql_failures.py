@@ -137,3 +137,28 @@ async def test_lineage_gives_parents_and_the_first_shipment(
     assert set(found) == {sha("a"), sha("b")}
     assert found[sha("b")].parents == (sha("a"),)
     assert found[sha("a")].shipped_by == (at("2024-01-02T10:00:00Z"), first.seq)
+
+
+async def test_returns_name_members_deploying_a_commit_shipped_before(
+    uow_factory: UowFactory,
+) -> None:
+    repo = await _repo(uow_factory)
+    await ingest.add_commits(uow_factory(), PATH, [commit("a"), commit("b", "a")])
+    first, _ = await ingest.record_deployment(
+        uow_factory(), PATH, deployment("d1", "a")
+    )
+    for item in (
+        deployment("d2", "b", "2024-01-03T10:00:00Z"),
+        deployment("d3", "a", "2024-01-04T10:00:00Z"),
+        deployment("d4", "unknown", "2024-01-05T10:00:00Z"),
+        deployment("d5", "a", "2024-02-05T10:00:00Z"),
+    ):
+        await ingest.record_deployment(uow_factory(), PATH, item)
+    async with uow_factory() as uow:
+        await attribute(uow, repo)
+        await uow.commit()
+
+    async with uow_factory() as uow:
+        returned = await uow.failures.returns(repo.id, "production", january())
+
+    assert returned == {"d3": (at("2024-01-02T10:00:00Z"), first.seq)}

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from dora.domain.failures import chain_position
+from dora.domain.failures import ChainKey, chain_position
 from dora.domain.incidents import Incident
 from dora.domain.model import Deployment, Status
 from dora.ports.failures import Lineage
@@ -97,18 +97,36 @@ class MemoryFailureEvidenceReader:
             and during.start <= d.finished_at < during.end
         ]
 
+    async def returns(
+        self, repo_id: int, environment: str, during: TimeRange
+    ) -> dict[str, ChainKey]:
+        shipped_by = self._shipped_by(repo_id, environment)
+        returned: dict[str, ChainKey] = {}
+        for d in self.db.deployments[repo_id].values():
+            if not d.in_chain or d.environment != environment:
+                continue
+            assert d.finished_at is not None
+            first = shipped_by.get(d.sha)
+            inside = during.start <= d.finished_at < during.end
+            if inside and first is not None and first != chain_position(d):
+                returned[d.id] = first
+        return returned
+
     async def lineage(
         self, repo_id: int, environment: str, shas: Sequence[str]
     ) -> dict[str, Lineage]:
-        deployments = self.db.deployments[repo_id]
-        shipped_by = {
-            c.sha: (c.finished_at, deployments[c.deployment_id].seq)
-            for c in self.db.changes.get(repo_id, [])
-            if c.environment == environment and c.deployment_id in deployments
-        }
+        shipped_by = self._shipped_by(repo_id, environment)
         commits = self.db.commits[repo_id]
         return {
             sha: Lineage(commits[sha].parents, shipped_by.get(sha))
             for sha in shas
             if sha in commits
+        }
+
+    def _shipped_by(self, repo_id: int, environment: str) -> dict[str, ChainKey]:
+        deployments = self.db.deployments[repo_id]
+        return {
+            c.sha: (c.finished_at, deployments[c.deployment_id].seq)
+            for c in self.db.changes.get(repo_id, [])
+            if c.environment == environment and c.deployment_id in deployments
         }

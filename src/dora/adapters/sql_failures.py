@@ -16,12 +16,14 @@ from dora.adapters.sql_tables import (
     IncidentRow,
     ShippedChangeRow,
 )
+from dora.domain.failures import ChainKey
 from dora.domain.incidents import Incident
 from dora.domain.model import Deployment, Status
 from dora.ports.failures import Lineage
 from dora.ports.repositories import TimeRange
 
 DEPLOYMENTS = table(DeploymentRow)
+SHIPPED = table(ShippedChangeRow)
 
 
 class SqlIncidentRepository:
@@ -155,6 +157,35 @@ class SqlFailureEvidenceReader:
             DeploymentRow.finished_at < during.end,
         )
         return [at for at in await self.session.scalars(query) if at is not None]
+
+    async def returns(
+        self, repo_id: int, environment: str, during: TimeRange
+    ) -> dict[str, ChainKey]:
+        first = and_(
+            SHIPPED.c.repo_id == DEPLOYMENTS.c.repo_id,
+            SHIPPED.c.environment == DEPLOYMENTS.c.environment,
+            SHIPPED.c.sha == DEPLOYMENTS.c.sha,
+        )
+        query = (
+            select(
+                DEPLOYMENTS.c.external_id,
+                SHIPPED.c.finished_at,
+                SHIPPED.c.deployment_pk,
+            )
+            .join(SHIPPED, first)
+            .where(
+                DEPLOYMENTS.c.repo_id == repo_id,
+                DEPLOYMENTS.c.environment == environment,
+                DEPLOYMENTS.c.status == Status.SUCCESS.value,
+                DEPLOYMENTS.c.finished_at >= during.start,
+                DEPLOYMENTS.c.finished_at < during.end,
+                SHIPPED.c.deployment_pk != DEPLOYMENTS.c.id,
+            )
+        )
+        return {
+            external_id: (finished_at, seq)
+            for external_id, finished_at, seq in await self.session.execute(query)
+        }
 
     async def lineage(
         self, repo_id: int, environment: str, shas: Sequence[str]

@@ -59,6 +59,11 @@ class FailureEvidenceReader(Protocol):
     ) -> list[datetime]:
         """Return the finish times of failed deployments finished in the range."""
 
+    async def returns(
+        self, repo_id: int, environment: str, during: TimeRange
+    ) -> dict[str, ChainKey]:
+        """Return, by member id, where an earlier member first shipped its sha."""
+
     async def lineage(
         self, repo_id: int, environment: str, shas: Sequence[str]
     ) -> dict[str, Lineage]:

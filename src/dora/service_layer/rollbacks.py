@@ -2,20 +2,27 @@
 
 A deployment rolls back its predecessor when its sha is a proper ancestor of
 the predecessor's. The stored attribution answers most pairs at once: a
-deployment whose sha was first shipped by itself moved forward; one whose sha
-was first shipped by the predecessor went back. Only a return to a commit
-shipped earlier still needs a walk, and that walk skips every commit shipped
-before the target was: such a commit cannot reach it.
+deployment whose sha was first shipped by itself moved forward, and one read
+leaves those out; one whose sha was first shipped by the predecessor went
+back. Only a return to a commit shipped earlier still needs a walk, and that
+walk skips every commit shipped before the target was: such a commit cannot
+reach it.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from datetime import timedelta
 
 from dora.domain.failures import ChainKey, chain_position
 from dora.domain.model import Deployment
-from dora.ports.failures import FailureEvidenceReader, Lineage
+from dora.ports.failures import FailureEvidenceReader
+from dora.ports.repositories import TimeRange
+
+# The smallest step of a stored instant: a range ending this far after the
+# last member holds it.
+INSTANT = timedelta(microseconds=1)
 
 
 async def rollbacks(
@@ -32,15 +39,22 @@ async def rollbacks(
     if not pairs:
         return frozenset()
     environment = pairs[0][0].environment
-    targets = await reader.lineage(repo_id, environment, [b.sha for _, b in pairs])
+    returned = await reader.returns(repo_id, environment, _span(pairs))
     found = set()
     for earlier, later in pairs:
-        target = targets.get(later.sha)
-        if target is not None and await _reaches(
-            reader, repo_id, earlier, later.sha, target
+        shipped_by = returned.get(later.id)
+        if shipped_by is not None and await _reaches(
+            reader, repo_id, earlier, later.sha, shipped_by
         ):
             found.add(later.id)
     return frozenset(found)
+
+
+def _span(pairs: Sequence[tuple[Deployment, Deployment]]) -> TimeRange:
+    """Return the range that holds the later member of every pair."""
+    first, _ = chain_position(pairs[0][1])
+    last, _ = chain_position(pairs[-1][1])
+    return TimeRange(first, last + INSTANT)
 
 
 async def _reaches(
@@ -48,12 +62,9 @@ async def _reaches(
     repo_id: int,
     earlier: Deployment,
     sha: str,
-    target: Lineage,
+    shipped_by: ChainKey,
 ) -> bool:
-    """Whether `sha` is a proper ancestor of the sha `earlier` deployed."""
-    shipped_by = target.shipped_by
-    if shipped_by is None:
-        return False
+    """Whether `sha`, first shipped at `shipped_by`, is an ancestor of earlier's."""
     here = chain_position(earlier)
     if shipped_by > here:
         return False
