@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -102,8 +103,9 @@ class DeploymentDays:
 def _median_days(window: Window, granularity: Granularity, days: set[date]) -> float:
     periods = window.periods(granularity)
     whole = [p for p in periods if _is_whole(p, granularity)]
+    ordered = sorted(days)
     counts = sorted(
-        float(sum(1 for day in days if p.start <= day <= p.end))
+        float(bisect_right(ordered, p.end) - bisect_left(ordered, p.start))
         for p in whole or periods
     )
     median = statistics.median(counts)

@@ -103,25 +103,8 @@ def measure(
 
     Items outside the window are ignored, so callers may pass a superset.
     """
-    days = [
-        window.local_date(d.finished_at)
-        for d in deployments
-        if window.contains(d.finished_at)
-    ]
-    dated_hours = [
-        (
-            window.local_date(c.finished_at),
-            max(c.lead_time_seconds, 0.0) / SECONDS_PER_HOUR,
-        )
-        for c in changes
-        if window.contains(c.finished_at)
-    ]
-    clamped = sum(
-        1 for c in changes if c.lead_time_seconds < 0 and window.contains(c.finished_at)
-    )
-    unknown = sum(
-        1 for d in deployments if not d.known_sha and window.contains(d.finished_at)
-    )
+    days, unknown = _deployment_days(window, deployments)
+    dated_hours, clamped = _dated_hours(window, changes)
     return Figures(
         window=window,
         granularity=granularity,
@@ -132,6 +115,36 @@ def measure(
         deployments_unknown_sha=unknown,
         negative_lead_times_clamped=clamped,
     )
+
+
+def _deployment_days(
+    window: Window, deployments: Sequence[DeployedAt]
+) -> tuple[list[date], int]:
+    """Return the local days of the window's deployments; count unknown shas."""
+    first, after = window.bounds()
+    days = []
+    unknown = 0
+    for deployment in deployments:
+        if first <= deployment.finished_at < after:
+            days.append(window.local_date(deployment.finished_at))
+            unknown += not deployment.known_sha
+    return days, unknown
+
+
+def _dated_hours(
+    window: Window, changes: Sequence[Change]
+) -> tuple[list[tuple[date, float]], int]:
+    """Return the local day and hours of the window's changes; count clamps."""
+    first, after = window.bounds()
+    dated_hours = []
+    clamped = 0
+    for change in changes:
+        if first <= change.finished_at < after:
+            seconds = change.lead_time_seconds
+            clamped += seconds < 0
+            hours = max(seconds, 0.0) / SECONDS_PER_HOUR
+            dated_hours.append((window.local_date(change.finished_at), hours))
+    return dated_hours, clamped
 
 
 def _series(

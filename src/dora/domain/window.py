@@ -93,6 +93,11 @@ class Window:
 
     def bounds(self) -> tuple[datetime, datetime]:
         """Return the first instant and the instant just after, in UTC."""
+        return self._bounds
+
+    @functools.cached_property
+    def _bounds(self) -> tuple[datetime, datetime]:
+        # Cached: `contains` asks for every item of a window's data.
         return self._instant(self.start), self._instant(self.end + timedelta(1))
 
     def _instant(self, day: date) -> datetime:
