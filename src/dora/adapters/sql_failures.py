@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select, and_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dora.adapters.sql_support import batches, conflict_insert, table
+from dora.adapters.sql_support import MAX_ROWS, batches, conflict_insert, table
 from dora.adapters.sql_tables import (
     CommitRow,
     DeploymentRow,
@@ -24,6 +24,11 @@ from dora.ports.repositories import TimeRange
 
 DEPLOYMENTS = table(DeploymentRow)
 SHIPPED = table(ShippedChangeRow)
+
+
+# Asked about more ids than one statement holds (a long window), the reads
+# below fetch every row naming any deployment and keep the wanted ones: such
+# rows are few, and one read beats a statement per thousand ids.
 
 
 class SqlIncidentRepository:
@@ -54,6 +59,11 @@ class SqlIncidentRepository:
     async def linked_to(
         self, repo_id: int, deployment_ids: Sequence[str]
     ) -> list[Incident]:
+        if len(deployment_ids) > MAX_ROWS:
+            wanted = set(deployment_ids)
+            query = _incidents(repo_id).where(IncidentRow.deployment_id.is_not(None))
+            linked = map(_incident, await self.session.scalars(query))
+            return [i for i in linked if i.deployment_id in wanted]
         found: list[Incident] = []
         for ids in batches(deployment_ids, columns=1):
             query = _incidents(repo_id).where(IncidentRow.deployment_id.in_(ids))
@@ -131,6 +141,11 @@ class SqlFailureEvidenceReader:
     async def naming(
         self, repo_id: int, deployment_ids: Sequence[str]
     ) -> list[Deployment]:
+        if len(deployment_ids) > MAX_ROWS:
+            wanted = set(deployment_ids)
+            query = _deployments(repo_id).where(DEPLOYMENTS.c.remediates.is_not(None))
+            naming = map(_deployment, await self.session.execute(query))
+            return [d for d in naming if d.remediates in wanted]
         found: list[Deployment] = []
         for ids in batches(deployment_ids, columns=1):
             query = _deployments(repo_id).where(DEPLOYMENTS.c.remediates.in_(ids))
