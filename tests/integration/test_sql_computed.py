@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from collections.abc import Callable
 
 from dora.adapters.sql_database import SqlUnitOfWork
 from dora.domain.metrics import Change, LeadTimeFrom
-from dora.domain.model import Scope, ScopeType, ShippedChange
-from dora.ports.repositories import Snapshot, SnapshotKey
+from dora.domain.model import RepoPath, Scope, ScopeType, ShippedChange
+from dora.ports.repositories import ScopeVersion, Snapshot, SnapshotKey
 
 from .builders import PATH, at, deployment, january, sha
 
@@ -187,3 +189,46 @@ async def test_snapshot_keeps_the_answer_key_order_and_floats(
     assert stored is not None
     assert list(stored.answer) == ["z", "a", "m", "lead_time_avg_hours"]
     assert stored.answer["a"] == 0.1 + 0.2
+
+
+async def test_stored_text_is_the_answer_undecoded_beside_the_scope_version(
+    uow_factory: UowFactory,
+) -> None:
+    answer = {"z": 1, "a": 0.1 + 0.2, "series": []}
+    async with uow_factory() as uow:
+        repo, _ = await uow.repos.ensure(PATH, None)
+        await uow.repos.touch(repo.id)
+        await uow.snapshots.put(Snapshot(_key(), "1:1", answer, at("2024-02-01T10Z")))
+        await uow.commit()
+
+    async with uow_factory() as uow:
+        stored = await uow.snapshots.stored_text(_key())
+    assert stored is not None
+    assert stored.fresh
+    assert json.loads(stored.text) == answer
+    assert list(json.loads(stored.text)) == ["z", "a", "series"]
+
+
+async def test_stored_text_turns_stale_when_a_repo_of_the_org_is_touched(
+    uow_factory: UowFactory,
+) -> None:
+    org = dataclasses.replace(_key(), scope=Scope(ScopeType.ORG, "acme"))
+    async with uow_factory() as uow:
+        await uow.repos.ensure(PATH, None)
+        other, _ = await uow.repos.ensure(RepoPath("acme", "ops", "infra"), None)
+        await uow.snapshots.put(Snapshot(org, "2:0", {}, at("2024-02-01T10Z")))
+        await uow.commit()
+    async with uow_factory() as uow:
+        before = await uow.snapshots.stored_text(org)
+        await uow.repos.touch(other.id)
+        await uow.commit()
+
+    async with uow_factory() as uow:
+        after = await uow.snapshots.stored_text(org)
+        missing = await uow.snapshots.stored_text(_key("acme/web/ui"))
+    assert before is not None
+    assert before.fresh
+    assert after is not None
+    assert not after.fresh
+    assert after.scope == ScopeVersion(2, 1)
+    assert missing is None

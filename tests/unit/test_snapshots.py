@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from dora.domain.model import Status
+import json
 
-from .builders import Platform, deployment, linear_history
+from dora.domain.model import Status
+from dora.service_layer.metrics import stored_answer
+from dora.service_layer.queries import MetricsQuery
+
+from .builders import REPO, Platform, deployment, linear_history
 
 
 def deploy_behind_the_service_back(platform: Platform) -> None:
@@ -131,3 +135,22 @@ async def test_write_to_another_repo_of_an_org_refreshes_the_org_answer(
 
     assert first["deployment_frequency"] == 1
     assert second["deployment_frequency"] == 2
+
+
+async def test_stored_answer_is_the_snapshot_text_until_a_deployment_lands(
+    platform: Platform,
+) -> None:
+    await platform.add_commits(*linear_history("c1", "c2"))
+    await platform.deploy(deployment("d1", "c1", "2024-01-02T10:00:00Z"))
+    first = await platform.metrics()
+    query = MetricsQuery.parse(
+        {"scope": "repo", "id": REPO, "from": "2024-01-01", "to": "2024-01-31"}
+    )
+
+    stored = await stored_answer(platform.uow(), query)
+    await platform.deploy(deployment("d2", "c2", "2024-01-03T10:00:00Z"))
+    after = await stored_answer(platform.uow(), query)
+
+    assert stored is not None
+    assert json.loads(stored) == first
+    assert after is None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,7 +32,13 @@ from dora.domain.model import (
     ShippedChange,
 )
 from dora.domain.shipping import chain_key
-from dora.ports.repositories import Snapshot, SnapshotKey, TimeRange
+from dora.ports.repositories import (
+    ScopeVersion,
+    Snapshot,
+    SnapshotKey,
+    StoredAnswer,
+    TimeRange,
+)
 
 
 @dataclass
@@ -222,6 +229,15 @@ class MemorySnapshotRepository:
 
     async def get(self, key: SnapshotKey) -> Snapshot | None:
         return self.db.snapshots.get(key)
+
+    async def stored_text(self, key: SnapshotKey) -> StoredAnswer | None:
+        snapshot = self.db.snapshots.get(key)
+        if snapshot is None:
+            return None
+        repos = await MemoryRepoCatalog(self.db).in_scope(key.scope) or []
+        versions = [self.db.versions[repo.id] for repo in repos]
+        scope = ScopeVersion(len(versions), sum(versions))
+        return StoredAnswer(snapshot.data_version, scope, json.dumps(snapshot.answer))
 
     async def put(self, snapshot: Snapshot) -> None:
         self.db.snapshots[snapshot.key] = snapshot

@@ -83,8 +83,11 @@ def build_engine(url: str, limits: Limits | None = None) -> AsyncEngine:
         return engine
     return create_async_engine(
         address,
-        pool_size=5,
-        max_overflow=10,
+        # Connections beyond the pool's size are closed when handed back; a
+        # server busy with many short reads would open and close them all
+        # the time, and each new one costs PostgreSQL a process.
+        pool_size=16,
+        max_overflow=4,
         # A connection the server dropped (a restart) is replaced unseen.
         pool_pre_ping=True,
         pool_recycle=1800,

@@ -130,6 +130,10 @@ async def get_commit(request: web.Request) -> web.Response:
 async def get_metrics(request: web.Request) -> web.Response:
     query = MetricsQuery.parse(request.query)
 
+    # A fresh snapshot's stored text is the answer: no need to decode it.
+    stored = await metrics.stored_answer(await uow(request), query)
+    if stored is not None:
+        return web.Response(text=stored, content_type="application/json")
     answer = await metrics.dora_metrics(await uow(request), query)
 
     return web.json_response(answer)

@@ -141,8 +141,39 @@ class Snapshot:
     computed_at: datetime
 
 
+@dataclass(frozen=True)
+class ScopeVersion:
+    """How many repos a scope has, and the sum of their data versions.
+
+    Every accepted write raises its repo's version and no version ever falls,
+    so the pair changes whenever any data of the scope does.
+    """
+
+    repos: int
+    total: int
+
+    def token(self) -> str:
+        return f"{self.repos}:{self.total}"
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """A snapshot's answer as stored JSON text, beside its scope's version now."""
+
+    data_version: str
+    scope: ScopeVersion
+    text: str
+
+    @property
+    def fresh(self) -> bool:
+        return self.data_version == self.scope.token()
+
+
 class SnapshotRepository(Protocol):
     async def get(self, key: SnapshotKey) -> Snapshot | None: ...
+
+    async def stored_text(self, key: SnapshotKey) -> StoredAnswer | None:
+        """Read the answer undecoded and the scope's version in one look-up."""
 
     async def put(self, snapshot: Snapshot) -> None:
         """Store the snapshot, replacing any of the same key."""

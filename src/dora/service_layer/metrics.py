@@ -12,6 +12,7 @@ from dora.domain.levels import DeploymentDays
 from dora.domain.metrics import measure
 from dora.domain.model import Repo
 from dora.ports.repositories import (
+    ScopeVersion,
     Snapshot,
     SnapshotKey,
     TimeRange,
@@ -44,6 +45,20 @@ async def dora_metrics(
             answer = {**answer, "previous": compared(earlier)}
         await uow.commit()
     return answer
+
+
+async def stored_answer(uow: UnitOfWork, query: MetricsQuery) -> str | None:
+    """Return the stored answer as JSON text while it is fresh, else None.
+
+    One look-up and no decoding: this is what most questions cost.
+    """
+    if query.compare is not None:
+        return None
+    async with uow:
+        stored = await uow.snapshots.stored_text(snapshot_key(query))
+    if stored is None or not stored.fresh:
+        return None
+    return stored.text
 
 
 async def _answer(
@@ -102,7 +117,7 @@ async def compute(
 async def scope_version(uow: UnitOfWork, repos: list[Repo]) -> str:
     """Return a token that changes whenever data of any repo changes."""
     versions = await uow.repos.versions([repo.id for repo in repos])
-    return f"{len(versions)}:{sum(versions.values())}"
+    return ScopeVersion(len(versions), sum(versions.values())).token()
 
 
 def snapshot_key(query: MetricsQuery) -> SnapshotKey:
