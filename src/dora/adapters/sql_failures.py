@@ -228,8 +228,24 @@ class SqlFailureEvidenceReader:
         return found
 
 
+# What a deployment is read from, in the order `_deployment` unpacks it:
+# by position, as a long window reads thousands of them.
+COLUMNS = (
+    DEPLOYMENTS.c.external_id,
+    DEPLOYMENTS.c.sha,
+    DEPLOYMENTS.c.environment,
+    DEPLOYMENTS.c.status,
+    DEPLOYMENTS.c.finished_at,
+    DEPLOYMENTS.c.started_at,
+    DEPLOYMENTS.c.baseline,
+    DEPLOYMENTS.c.id,
+    DEPLOYMENTS.c.url,
+    DEPLOYMENTS.c.remediates,
+)
+
+
 def _deployments(repo_id: int) -> Select[Any]:
-    return select(DEPLOYMENTS).where(DEPLOYMENTS.c.repo_id == repo_id)
+    return select(*COLUMNS).where(DEPLOYMENTS.c.repo_id == repo_id)
 
 
 def _chain(repo_id: int, environment: str) -> Select[Any]:
@@ -241,15 +257,27 @@ def _chain(repo_id: int, environment: str) -> Select[Any]:
 
 
 def _deployment(row: Any) -> Deployment:
+    (
+        external_id,
+        sha,
+        environment,
+        status,
+        finished_at,
+        started_at,
+        baseline,
+        seq,
+        url,
+        remediates,
+    ) = row
     return Deployment(
-        id=row.external_id,
-        sha=row.sha,
-        environment=row.environment,
-        status=Status(row.status),
-        finished_at=row.finished_at,
-        started_at=row.started_at,
-        baseline=row.baseline,
-        seq=row.id,
-        url=row.url,
-        remediates=row.remediates,
+        id=external_id,
+        sha=sha,
+        environment=environment,
+        status=Status(status),
+        finished_at=finished_at,
+        started_at=started_at,
+        baseline=baseline,
+        seq=seq,
+        url=url,
+        remediates=remediates,
     )

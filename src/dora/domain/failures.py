@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from dora.domain.incidents import Incident
 from dora.domain.model import Deployment
@@ -46,9 +47,8 @@ class Evidence:
     incidents: Sequence[Incident] = ()
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """What became of one counted deployment."""
+class Outcome(NamedTuple):
+    """What became of one counted deployment (a tuple: there is one per row)."""
 
     finished_at: datetime
     failed: bool = False
@@ -100,6 +100,8 @@ def _outcome(
 ) -> Outcome:
     assert deployment.finished_at is not None
     failed = rolled_back_by is not None or bool(remedies) or bool(incidents)
+    if not failed:
+        return Outcome(deployment.finished_at, rework=rework)
     # Only a deployment that completed ends the failure; a failed attempt
     # to fix forward still says that a fix was needed.
     fixes_done = [d for d in (rolled_back_by, *remedies) if d is not None]
@@ -107,8 +109,8 @@ def _outcome(
     ends += [i.resolved_at for i in incidents if i.resolved_at is not None]
     return Outcome(
         finished_at=deployment.finished_at,
-        failed=failed,
-        recovered_at=min(ends) if failed and ends else None,
+        failed=True,
+        recovered_at=min(ends) if ends else None,
         rework=rework,
     )
 

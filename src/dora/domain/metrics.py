@@ -7,6 +7,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from dora.domain import statistics
 from dora.domain.errors import InvalidParameter
@@ -29,16 +30,15 @@ class LeadTimeFrom(enum.StrEnum):
             ) from None
 
 
-@dataclass(frozen=True)
-class DeployedAt:
+# Tuples, not dataclasses: a long window reads tens of thousands of them.
+class DeployedAt(NamedTuple):
     """A counted deployment, as far as the metrics need it."""
 
     finished_at: datetime
     known_sha: bool = True
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """A shipped change of a counted deployment, with its raw lead time."""
 
     finished_at: datetime
