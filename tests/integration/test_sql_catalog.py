@@ -132,3 +132,20 @@ async def test_attribution_version_is_recorded_and_locked_reads_current(
     async with uow_factory() as uow:
         after = await uow.repos.attributed_version(repo_id)
     assert (before, locked, after) == (None, 1, 1)
+
+
+async def test_lock_unattributed_names_the_repos_whose_data_moved_on(
+    uow_factory: UowFactory,
+) -> None:
+    ids = await _add_repos(uow_factory, "acme/web/api", "acme/web/ui", "acme/ops/db")
+    api, ui, db = ids["acme/web/api"], ids["acme/web/ui"], ids["acme/ops/db"]
+    async with uow_factory() as uow:
+        for repo_id in (api, ui):
+            await uow.repos.mark_attributed(repo_id, 0)
+        await uow.repos.touch(ui)
+        await uow.commit()
+
+    async with uow_factory() as uow:
+        behind = await uow.repos.lock_unattributed([db, ui, api])
+
+    assert sorted(behind) == sorted([ui, db])

@@ -106,6 +106,9 @@ class MemoryRepoCatalog:
     async def lock_for_attribution(self, repo_id: int) -> int:
         return self.db.versions[repo_id]
 
+    async def lock_unattributed(self, repo_ids: Sequence[int]) -> list[int]:
+        return [i for i in repo_ids if self.db.attributed.get(i) != self.db.versions[i]]
+
     async def mark_attributed(self, repo_id: int, version: int) -> None:
         self.db.attributed[repo_id] = version
 

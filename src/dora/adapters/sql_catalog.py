@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dora.adapters.sql_support import conflict_insert
+from dora.adapters.sql_support import batches, conflict_insert
 from dora.adapters.sql_tables import OrgRow, ProjectRow, RepoRow
 from dora.domain.model import Repo, RepoPath, Scope, ScopeType
 
@@ -113,6 +113,21 @@ class SqlRepoCatalog:
             select(RepoRow.data_version).where(RepoRow.id == repo_id).with_for_update()
         )
         return (await self.session.execute(query)).scalar_one()
+
+    async def lock_unattributed(self, repo_ids: Sequence[int]) -> list[int]:
+        # Locked in id order, as `lock_for_attribution` locks them one by one,
+        # so two readers of overlapping scopes cannot deadlock.
+        behind: list[int] = []
+        for ids in batches(sorted(repo_ids), columns=1):
+            query = (
+                select(RepoRow.id, RepoRow.data_version, RepoRow.attributed_version)
+                .where(RepoRow.id.in_(ids))
+                .order_by(RepoRow.id)
+                .with_for_update()
+            )
+            rows = await self.session.execute(query)
+            behind += [id for id, version, done in rows if done != version]
+        return behind
 
     async def mark_attributed(self, repo_id: int, version: int) -> None:
         await self.session.execute(

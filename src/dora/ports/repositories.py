@@ -56,6 +56,9 @@ class RepoCatalog(Protocol):
 
     async def mark_attributed(self, repo_id: int, version: int) -> None: ...
 
+    async def lock_unattributed(self, repo_ids: Sequence[int]) -> list[int]:
+        """Lock the repos as `lock_for_attribution` does; return those behind."""
+
 
 class CommitRepository(Protocol):
     async def add(self, repo_id: int, commits: Sequence[Commit]) -> int:

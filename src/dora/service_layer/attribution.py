@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 
 from dora.domain.chains import ChainPosition, Shipment, ship_in_memory
 from dora.domain.model import Deployment, Repo
@@ -31,6 +32,17 @@ async def attribute(uow: UnitOfWork, repo: Repo) -> None:
     for environment, attributed in (await uow.attribution.chains(repo.id)).items():
         await extend(uow, repo, environment, attributed)
     await uow.repos.mark_attributed(repo.id, version)
+
+
+async def attribute_all(uow: UnitOfWork, repos: Sequence[Repo]) -> None:
+    """Bring every repo's attribution up to date; one look-up finds those behind.
+
+    A scope of many repos would otherwise cost two round trips per repo.
+    """
+    behind = set(await uow.repos.lock_unattributed([repo.id for repo in repos]))
+    for repo in repos:
+        if repo.id in behind:
+            await attribute(uow, repo)
 
 
 async def extend(

@@ -20,7 +20,7 @@ from dora.ports.repositories import (
 )
 from dora.service_layer import failures
 from dora.service_layer.answers import render
-from dora.service_layer.attribution import attribute
+from dora.service_layer.attribution import attribute_all
 from dora.service_layer.failure_answers import compared
 from dora.service_layer.queries import MetricsQuery
 
@@ -88,8 +88,7 @@ async def compute(
     uow: UnitOfWork, query: MetricsQuery, repos: list[Repo]
 ) -> dict[str, Any]:
     began = time.perf_counter()
-    for repo in repos:
-        await attribute(uow, repo)
+    await attribute_all(uow, repos)
     ids = [repo.id for repo in repos]
     during = TimeRange(*query.window.bounds())
     deployments = await uow.deployments.counted(ids, query.environment, during)
