@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, select, update
+from sqlalchemy import Select, and_, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dora.adapters.sql_support import MAX_ROWS, batches, conflict_insert, table
@@ -176,31 +176,45 @@ class SqlFailureEvidenceReader:
     async def returns(
         self, repo_id: int, environment: str, during: TimeRange
     ) -> dict[str, ChainKey]:
-        first = and_(
-            SHIPPED.c.repo_id == DEPLOYMENTS.c.repo_id,
-            SHIPPED.c.environment == DEPLOYMENTS.c.environment,
-            SHIPPED.c.sha == DEPLOYMENTS.c.sha,
+        # A member whose sha was shipped before ships nothing itself, so the
+        # members that shipped nothing are the few to look up. Both sides of
+        # that anti-join are read by finish time, through their indexes.
+        shipped_some = exists().where(
+            SHIPPED.c.repo_id == repo_id,
+            SHIPPED.c.environment == environment,
+            SHIPPED.c.finished_at >= during.start,
+            SHIPPED.c.finished_at < during.end,
+            SHIPPED.c.deployment_pk == DEPLOYMENTS.c.id,
         )
-        query = (
-            select(
-                DEPLOYMENTS.c.external_id,
-                SHIPPED.c.finished_at,
-                SHIPPED.c.deployment_pk,
-            )
-            .join(SHIPPED, first)
-            .where(
-                DEPLOYMENTS.c.repo_id == repo_id,
-                DEPLOYMENTS.c.environment == environment,
-                DEPLOYMENTS.c.status == Status.SUCCESS.value,
-                DEPLOYMENTS.c.finished_at >= during.start,
-                DEPLOYMENTS.c.finished_at < during.end,
-                SHIPPED.c.deployment_pk != DEPLOYMENTS.c.id,
-            )
+        query = select(DEPLOYMENTS.c.external_id, DEPLOYMENTS.c.sha).where(
+            DEPLOYMENTS.c.repo_id == repo_id,
+            DEPLOYMENTS.c.environment == environment,
+            DEPLOYMENTS.c.status == Status.SUCCESS.value,
+            DEPLOYMENTS.c.finished_at >= during.start,
+            DEPLOYMENTS.c.finished_at < during.end,
+            ~shipped_some,
         )
-        return {
-            external_id: (finished_at, seq)
-            for external_id, finished_at, seq in await self.session.execute(query)
-        }
+        idle = list(await self.session.execute(query))
+        if not idle:
+            return {}
+        first = await self._first_shipments(repo_id, environment, [s for _, s in idle])
+        return {member: first[sha] for member, sha in idle if sha in first}
+
+    async def _first_shipments(
+        self, repo_id: int, environment: str, shas: Sequence[str]
+    ) -> dict[str, ChainKey]:
+        found: dict[str, ChainKey] = {}
+        for batch in batches(list(dict.fromkeys(shas)), columns=1):
+            query = select(
+                SHIPPED.c.sha, SHIPPED.c.finished_at, SHIPPED.c.deployment_pk
+            ).where(
+                SHIPPED.c.repo_id == repo_id,
+                SHIPPED.c.environment == environment,
+                SHIPPED.c.sha.in_(batch),
+            )
+            for sha, finished_at, seq in await self.session.execute(query):
+                found[sha] = (finished_at, seq)
+        return found
 
     async def lineage(
         self, repo_id: int, environment: str, shas: Sequence[str]

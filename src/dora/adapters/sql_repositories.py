@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, exists, select, update
+from sqlalchemy import Row, Select, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dora.adapters.sql_bulk import upsert_deployments
@@ -136,12 +136,17 @@ class SqlDeploymentRepository:
     async def counted(
         self, repo_ids: Sequence[int], environment: str, during: TimeRange
     ) -> list[DeployedAt]:
+        # A scalar look-up, not EXISTS: PostgreSQL may answer EXISTS by hashing
+        # every commit of the repo, which costs a short window more than the
+        # index probe per deployment that this one always gets.
         known_sha = (
-            exists()
+            select(literal(1))
             .where(
                 CommitRow.repo_id == DeploymentRow.repo_id,
                 CommitRow.sha == DeploymentRow.sha,
             )
+            .scalar_subquery()
+            .is_not(None)
             .label("known_sha")
         )
         counted: list[DeployedAt] = []
