@@ -15,6 +15,16 @@ logger = logging.getLogger(__name__)
 COPY_FROM = 500
 # Where a session notes the tables it bulk-loaded, until they are analyzed.
 LOADED = "dora_bulk_loaded"
+# The columns the reads' plans filter on, whose statistics matter (every
+# ANALYZE also refreshes the row count). Without the shas' statistics a
+# look-up of a few shas is planned as a scan; parents, times of commits and
+# the other columns are never filtered on, and sampling them too would cost
+# an import about 0.2 s more.
+ESTIMATED = {
+    "commits": ("repo_id", "sha"),
+    "deployments": ("repo_id", "environment", "status", "finished_at"),
+    "shipped_changes": ("repo_id", "environment", "sha", "finished_at"),
+}
 
 
 def copies(session: AsyncSession, rows: Sequence[Any]) -> bool:
@@ -55,7 +65,8 @@ async def refresh_statistics(session: AsyncSession) -> None:
     for name in sorted(session.info.pop(LOADED, ())):
         try:
             connection = await session.connection()
-            await connection.exec_driver_sql(f"ANALYZE {name}")
+            columns = ", ".join(ESTIMATED[name])
+            await connection.exec_driver_sql(f"ANALYZE {name} ({columns})")
             await session.commit()
         except SQLAlchemyError as error:
             # The data is committed; stale statistics only slow reads down.
