@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ from dora.entrypoints.cli_support import (
     DoraGroup,
     cli_state,
     configure_logging,
+    listen,
     run_with_container,
     unit_of_work,
 )
@@ -30,6 +32,8 @@ from dora.service_layer.metrics import dora_metrics
 from dora.service_layer.queries import MetricsQuery
 
 if TYPE_CHECKING:
+    from aiohttp.web import Application
+
     from dora.container import Container
 
 logger = logging.getLogger(__name__)
@@ -71,15 +75,22 @@ def serve(host: str, port: int, insecure: bool) -> None:
     state = cli_state()
     check_exposure(host, bool(state.settings.tokens), insecure)
     configure_logging()
+    listener = listen(host, port)
     app = create_app(state.container(), state.settings)
 
-    logger.info(
-        "dora serving http://%s:%d on the %s database",
-        host,
-        port,
-        state.settings.database_kind,
-    )
-    web.run_app(app, host=host, port=port, print=None)
+    # Startup hooks run in order: this one after the database was reached.
+    app.on_startup.append(_announce(host, port, state.settings.database_kind))
+    web.run_app(app, sock=listener, print=None)
+
+
+def _announce(
+    host: str, port: int, kind: str
+) -> Callable[[Application], Awaitable[None]]:
+    async def announce(_app: Application) -> None:
+        shown = f"[{host}]" if ":" in host else host
+        logger.info("dora serving http://%s:%d on the %s database", shown, port, kind)
+
+    return announce
 
 
 @main.command("import")

@@ -10,6 +10,7 @@ import asyncio
 import inspect
 import logging
 import os
+import socket
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
@@ -106,6 +107,25 @@ def fail_with(error: DoraError) -> NoReturn:
         if hidden > 0:
             click.echo(f"... and {hidden} more problem(s)", err=True)
     fail(error.message, exit_status(error))
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """Bind a listening socket on `host`:`port`, or fail saying why it cannot."""
+    try:
+        family, kind, _, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM
+        )[0]
+        listener = socket.socket(family, kind)
+    except OSError as error:
+        fail(f"cannot listen on {host}:{port}: {error.strerror or error}")
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(address)
+        listener.listen(128)
+    except OSError as error:
+        listener.close()
+        fail(f"cannot listen on {host}:{port}: {error.strerror or error}")
+    return listener
 
 
 def configure_logging(env: Mapping[str, str] = os.environ) -> None:
