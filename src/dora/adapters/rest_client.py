@@ -9,7 +9,7 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from dora.domain.errors import DoraError
+from dora.domain.errors import DoraError, InvalidParameter
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +36,9 @@ def call(
     except (urllib.error.URLError, TimeoutError) as error:
         reason = getattr(error, "reason", error)
         raise ServiceError(f"{url} cannot be reached: {reason}") from None
+    except ValueError:
+        # urllib refuses a URL it cannot send before it connects anywhere.
+        raise InvalidParameter(f"{url!r} is not an http(s) URL") from None
 
 
 def _headers() -> dict[str, str]:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
+import urllib.parse
 from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
 from dora.adapters import git_history, git_hooks, rest_client
+from dora.domain.errors import InvalidParameter
 from dora.domain.model import DEFAULT_ENVIRONMENT, RepoPath, Status
 from dora.domain.releases import tag_deployments
 from dora.domain.validation import check_environment
@@ -83,6 +85,7 @@ def hook() -> None:
 def install(git_dir: Path, repo: str, url: str, force: bool) -> None:
     """Install a post-receive hook that records every pushed commit."""
     target = RepoPath.parse(repo, "--repo")
+    check_url(url, "--url")
 
     written = git_hooks.install_hook(
         git_dir, "post-receive", hook_script(url, target), force
@@ -122,6 +125,7 @@ def deploy(
 ) -> None:
     """Record a deployment through the REST API and print what was stored."""
     target = RepoPath.parse(repo, "--repo")
+    check_url(url, "--url")
     now = datetime.now(UTC)
     body = {
         "id": deployment_id or f"cli-{now:%Y%m%dT%H%M%S.%fZ}-{sha[:12]}",
@@ -136,6 +140,19 @@ def deploy(
     )
 
     click.echo(json.dumps(stored, indent=2))
+
+
+def check_url(text: str, option: str) -> str:
+    """Return `text` if it is an http(s) URL with a host and a valid port."""
+    try:
+        parts = urllib.parse.urlsplit(text)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+        _ = parts.port  # raises for a port that is no number or out of range
+    except ValueError:
+        valid = False
+    if not valid or any(char.isspace() or not char.isprintable() for char in text):
+        raise InvalidParameter(f"{option}: {text!r} is not an http(s) URL")
+    return text
 
 
 def _finish(text: str | None, status: str, now: datetime) -> str | None:
