@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -9,6 +12,7 @@ from click.testing import Result
 
 from dora.adapters.memory import MemoryDatabase
 from tests.e2e.cli_support import REPO, Dora, memory_dora
+from tests.e2e.dora_process import dora_service
 
 SHA = "ab" * 20
 BAD_URLS = ["not a url", "ftp://example.org", "http://", "http://host:99999"]
@@ -40,3 +44,52 @@ def test_hook_install_refuses_a_url_that_is_not_http(
 
     assert_refused(result, f"--url: {url!r} is not an http(s) URL")
     assert not (tmp_path / "hooks").exists()
+
+
+@pytest.mark.parametrize("given", ["HEAD", "abc123", "g" * 40, "a" * 41])
+def test_deploy_refuses_a_sha_that_is_not_full_naming_it_as_given(
+    dora: Dora, given: str
+) -> None:
+    result = dora("deploy", "--repo", REPO, "--sha", given)
+
+    assert_refused(
+        result, f"--sha: {given!r} is not a full commit sha (40 or 64 hex digits)"
+    )
+
+
+def test_deploy_refuses_an_invalid_environment(dora: Dora) -> None:
+    result = dora("deploy", "--repo", REPO, "--sha", SHA, "--environment", "a b")
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith("dora: error: environment: 'a b' ")
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> Iterator[str]:
+    with dora_service(tmp_path) as url:
+        put(f"{url}/api/v1/repos/{REPO}")
+        yield url
+
+
+def put(url: str) -> None:
+    with urllib.request.urlopen(urllib.request.Request(url, method="PUT")):
+        pass
+
+
+def test_deploy_sends_an_upper_case_sha_in_lower_case(dora: Dora, service: str) -> None:
+    result = dora("deploy", "--repo", REPO, "--sha", SHA.upper(), "--url", service)
+
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["sha"] == SHA
+
+
+def test_a_deployment_the_service_finds_invalid_exits_with_status_2(
+    dora: Dora, service: str
+) -> None:
+    late = ("--finished-at", "3100-01-01T00:00:00Z")
+
+    result = dora("deploy", "--repo", REPO, "--sha", SHA, *late, "--url", service)
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith("dora: error: the service answered 422: ")
+    assert result.stderr.count("\n") == 1

@@ -14,6 +14,8 @@ from dora.domain.errors import DoraError, InvalidParameter
 logger = logging.getLogger(__name__)
 
 TIMEOUT = 30.0
+# Statuses that say the request itself was wrong, as an invalid option is.
+INVALID_INPUT = frozenset({400, 413, 422})
 
 
 class ServiceError(DoraError):
@@ -32,6 +34,8 @@ def call(
         with urllib.request.urlopen(request, timeout=timeout) as answer:
             return answer.status, json.loads(answer.read() or b"null")
     except urllib.error.HTTPError as error:
+        if error.code in INVALID_INPUT:
+            raise InvalidParameter(_refusal(error)) from None
         raise ServiceError(_refusal(error)) from None
     except (urllib.error.URLError, TimeoutError) as error:
         reason = getattr(error, "reason", error)

@@ -12,7 +12,7 @@ import click
 
 from dora.adapters import git_history, git_hooks, rest_client
 from dora.domain.errors import InvalidParameter
-from dora.domain.model import DEFAULT_ENVIRONMENT, RepoPath, Status
+from dora.domain.model import DEFAULT_ENVIRONMENT, SHA, RepoPath, Status
 from dora.domain.releases import tag_deployments
 from dora.domain.validation import check_environment
 from dora.entrypoints import push_hook
@@ -125,11 +125,13 @@ def deploy(
 ) -> None:
     """Record a deployment through the REST API and print what was stored."""
     target = RepoPath.parse(repo, "--repo")
+    commit = _full_sha(sha)
+    check_environment(environment)
     check_url(url, "--url")
     now = datetime.now(UTC)
     body = {
-        "id": deployment_id or f"cli-{now:%Y%m%dT%H%M%S.%fZ}-{sha[:12]}",
-        "sha": sha.lower(),
+        "id": deployment_id or f"cli-{now:%Y%m%dT%H%M%S.%fZ}-{commit[:12]}",
+        "sha": commit,
         "environment": environment,
         "status": status,
         "finished_at": _finish(finished_at, status, now),
@@ -140,6 +142,14 @@ def deploy(
     )
 
     click.echo(json.dumps(stored, indent=2))
+
+
+def _full_sha(text: str) -> str:
+    if not SHA.fullmatch(text.lower()):
+        raise InvalidParameter(
+            f"--sha: {text!r} is not a full commit sha (40 or 64 hex digits)"
+        )
+    return text.lower()
 
 
 def check_url(text: str, option: str) -> str:
