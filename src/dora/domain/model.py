@@ -105,6 +105,19 @@ class Deployment:
     # The id of an earlier deployment of the environment this one fixes forward.
     remediates: str | None = None
 
+    def is_late_news_after(self, stored: Deployment | None) -> bool:
+        """Whether this is a `running` report of a rollout that already ended.
+
+        Pipelines report out of order; such a report must not undo the end.
+        """
+        return (
+            stored is not None
+            and self.status is Status.RUNNING
+            and stored.status is not Status.RUNNING
+            and stored.sha == self.sha
+            and stored.environment == self.environment
+        )
+
     @property
     def in_chain(self) -> bool:
         """Whether it takes part in its environment's chain of deployments."""

@@ -50,6 +50,7 @@ class History:
     incidents: list[Incident] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     first_line: dict[str, int] = field(default_factory=dict)
+    deployment_rows: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def check(self, directory: Path) -> None:
         """Raise when any row was invalid: then nothing may be stored."""
@@ -82,7 +83,7 @@ def read_history(directory: Path, tick: Tick) -> History:
             DeploymentIn, deployment_fields(row.values), row, history
         )
         if deployment is not None:
-            history.deployments.append(deployment.to_domain())
+            _add_deployment(history, deployment.to_domain(), row)
 
     if incidents_file is not None:
         for row in read_rows(incidents_file, INCIDENT_COLUMNS):
@@ -147,3 +148,15 @@ def _add_commit(history: History, commit: Commit, row: ExportRow) -> None:
         line = history.first_line[commit.sha]
         message = f"{commit.sha!r} differs from the same sha on line {line}"
         history.problems.append(Problem(f"{row.where}: sha", message))
+
+
+def _add_deployment(history: History, deployment: Deployment, row: ExportRow) -> None:
+    # As with commits: an id twice with other values is a contradiction, not
+    # an update, since an export has no order of arrival to go by.
+    known = history.deployment_rows.get(deployment.id)
+    if known is None:
+        history.deployment_rows[deployment.id] = (len(history.deployments), row.line)
+        history.deployments.append(deployment)
+    elif history.deployments[known[0]] != deployment:
+        message = f"{deployment.id!r} differs from the same id on line {known[1]}"
+        history.problems.append(Problem(f"{row.where}: id", message))

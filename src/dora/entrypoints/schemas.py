@@ -52,7 +52,11 @@ def _rfc3339(value: object) -> datetime:
         raise ValueError("must be an RFC 3339 timestamp string")
     if not RFC3339.fullmatch(value):
         raise ValueError("must be an RFC 3339 timestamp with an offset")
-    return datetime.fromisoformat(value)
+    try:
+        # RFC 3339 allows a lower-case T and Z; Python reads upper case only.
+        return datetime.fromisoformat(value.upper())
+    except ValueError:
+        raise ValueError("is not a real date and time") from None
 
 
 RFC3339 = re.compile(
@@ -79,7 +83,8 @@ Environment = Annotated[
 
 
 class Wire(BaseModel):
-    model_config = ConfigDict(strict=True, extra="ignore", frozen=True)
+    # A misspelt field would otherwise be dropped and change the figures.
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
 
 class CommitIn(Wire):
@@ -87,6 +92,12 @@ class CommitIn(Wire):
     parents: Annotated[list[Sha], Field(max_length=1000)] = []
     committed_at: Timestamp
     authored_at: Timestamp | None = None
+
+    @model_validator(mode="after")
+    def _not_its_own_parent(self) -> CommitIn:
+        if self.sha in self.parents:
+            raise ValueError(f"parents: commit {self.sha!r} cannot be its own parent")
+        return self
 
     def to_domain(self) -> Commit:
         return Commit(
@@ -99,6 +110,20 @@ class CommitIn(Wire):
 
 class CommitBatch(Wire):
     commits: Annotated[list[CommitIn], Field(max_length=MAX_BATCH)]
+
+    @model_validator(mode="after")
+    def _no_contradictions(self) -> CommitBatch:
+        # The same commit twice is harmless; the same sha with other values
+        # means the batch contradicts itself, and neither copy is trusted.
+        first: dict[str, int] = {}
+        for index, item in enumerate(self.commits):
+            earlier = first.setdefault(item.sha, index)
+            if earlier != index and self.commits[earlier] != item:
+                raise ValueError(
+                    f"commits[{index}]: sha {item.sha!r} repeats "
+                    f"commits[{earlier}] with other values"
+                )
+        return self
 
 
 ExternalId = Annotated[
@@ -134,6 +159,8 @@ class DeploymentIn(Wire):
     def _finished_when_done(self) -> DeploymentIn:
         if self.status in ("success", "failure") and self.finished_at is None:
             raise ValueError(f"finished_at is required when status is {self.status!r}")
+        if self.started_at and self.finished_at and self.started_at > self.finished_at:
+            raise ValueError("started_at must not be after finished_at")
         return self
 
     @field_validator("remediates")
@@ -230,6 +257,8 @@ def _path(location: tuple[int | str, ...]) -> str:
 
 def _message(item: Any) -> str:
     message = str(item["msg"]).removeprefix("Value error, ")
+    if item["type"] == "extra_forbidden":
+        return "is not a field of this object (misspelt?)"
     if item["type"] in ("missing", "json_invalid") or isinstance(
         item.get("input"), dict
     ):

@@ -56,6 +56,8 @@ async def record_deployment(
         # is the one this update replaces.
         await uow.repos.touch(repo.id)
         old = await uow.deployments.get(repo.id, deployment.id)
+        if old is not None and deployment.is_late_news_after(old):
+            return old, False
         stored, created = await uow.deployments.upsert(repo.id, deployment)
         await uow.attribution.invalidate(repo.id, stale_from(old, stored))
         await uow.commit()
