@@ -13,6 +13,7 @@ from click.testing import Result
 from dora.adapters.memory import MemoryDatabase
 from tests.e2e.cli_support import REPO, Dora, memory_dora
 from tests.e2e.dora_process import dora_service
+from tests.git_builder import git
 
 SHA = "ab" * 20
 BAD_URLS = ["not a url", "ftp://example.org", "http://", "http://host:99999"]
@@ -93,3 +94,34 @@ def test_a_deployment_the_service_finds_invalid_exits_with_status_2(
     assert result.exit_code == 2
     assert result.stderr.startswith("dora: error: the service answered 422: ")
     assert result.stderr.count("\n") == 1
+
+
+def test_import_git_of_a_missing_path_exits_with_status_2_naming_it(
+    dora: Dora, tmp_path: Path
+) -> None:
+    missing = tmp_path / "nowhere"
+
+    result = dora("import-git", missing, "--repo", REPO)
+
+    assert_refused(result, f"PATH: {str(missing)!r} is not a directory")
+
+
+def test_hook_install_into_no_repository_exits_with_status_2_naming_it(
+    dora: Dora, tmp_path: Path
+) -> None:
+    result = dora("hook", "install", tmp_path, "--repo", REPO)
+
+    assert_refused(result, f"GIT_DIR: {str(tmp_path)!r} is not a git repository")
+
+
+def test_hook_install_over_a_directory_is_one_error_line(
+    dora: Dora, tmp_path: Path
+) -> None:
+    git(tmp_path, "init", "-q", "--bare", "server.git")
+    hook = tmp_path / "server.git" / "hooks" / "post-receive"
+    hook.mkdir()
+
+    result = dora("hook", "install", tmp_path / "server.git", "--repo", REPO)
+
+    assert result.exit_code == 1
+    assert result.stderr == f"dora: error: GIT_DIR: {str(hook)!r} is a directory\n"

@@ -118,9 +118,9 @@ def test_importing_a_directory_that_is_no_repository_names_it(tmp_path):
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'd.db'}",
     )
 
-    assert result.returncode != 0
-    assert str(tmp_path) in result.stderr
-    assert "Traceback" not in result.stderr
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"dora: error: PATH: {str(tmp_path)!r}: ")
+    assert result.stderr.count("\n") == 1
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
-from dora.domain.errors import DoraError
+from dora.domain.errors import DoraError, InvalidParameter
 from dora.domain.model import Commit
 from dora.domain.releases import ReleaseTag
 
@@ -39,6 +39,10 @@ TAG_FORMAT = "%00".join(
 
 class GitHistoryError(DoraError):
     """A git repository cannot be read (missing git, not a repository...)."""
+
+
+class NotARepository(GitHistoryError, InvalidParameter):
+    """The path given is no git repository: the caller's input is wrong."""
 
 
 def read_commits(path: Path, batch_size: int = 5_000) -> Iterator[list[Commit]]:
@@ -71,12 +75,12 @@ def read_tags(path: Path) -> list[ReleaseTag]:
 
 
 def check_repository(path: Path) -> None:
-    """Raise `GitHistoryError` naming the path unless git can read it."""
+    """Raise `NotARepository` naming the path unless git can read it."""
     if not path.is_dir():
-        raise GitHistoryError(f"PATH: {str(path)!r} is not a directory")
+        raise NotARepository(f"PATH: {str(path)!r} is not a directory")
     result = _git(path, ["rev-parse", "--git-dir"])
     if result.returncode != 0:
-        raise GitHistoryError(f"PATH: {str(path)!r}: {_first(result.stderr)}")
+        raise NotARepository(f"PATH: {str(path)!r}: {_first(result.stderr)}")
 
 
 def _commit(line: str) -> Commit:

@@ -7,7 +7,7 @@ import stat
 import subprocess
 from pathlib import Path
 
-from dora.domain.errors import DoraError
+from dora.domain.errors import DoraError, InvalidParameter
 
 logger = logging.getLogger(__name__)
 
@@ -16,24 +16,39 @@ class HookError(DoraError):
     """A hook cannot be installed where it was asked to go."""
 
 
+class NotARepository(HookError, InvalidParameter):
+    """The directory given is no git repository: the caller's input is wrong."""
+
+
 def install_hook(git_dir: Path, name: str, script: str, force: bool = False) -> Path:
     """Write an executable hook; refuse to replace a different one unforced."""
     target = hooks_dir(git_dir) / name
+    if target.is_dir():
+        raise HookError(f"GIT_DIR: {str(target)!r} is a directory")
     if target.exists() and target.read_text(errors="replace") != script and not force:
         raise HookError(
             f"GIT_DIR: {str(target)!r} exists and differs; use --force to replace it"
         )
+    try:
+        _write_executable(target, script)
+    except OSError as error:
+        raise HookError(
+            f"GIT_DIR: {str(target)!r} cannot be written ({error.strerror or error})"
+        ) from None
+    logger.info("installed %s", target)
+    return target
+
+
+def _write_executable(target: Path, script: str) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(script)
     target.chmod(target.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-    logger.info("installed %s", target)
-    return target
 
 
 def hooks_dir(git_dir: Path) -> Path:
     """Return where git looks for the repository's hooks (core.hooksPath too)."""
     if not git_dir.is_dir():
-        raise HookError(f"GIT_DIR: {str(git_dir)!r} is not a directory")
+        raise NotARepository(f"GIT_DIR: {str(git_dir)!r} is not a directory")
     try:
         result = subprocess.run(
             ["git", "-C", str(git_dir), "rev-parse", "--git-path", "hooks"],
@@ -46,5 +61,5 @@ def hooks_dir(git_dir: Path) -> Path:
     except FileNotFoundError:
         raise HookError("git is not installed (or not on PATH)") from None
     if result.returncode != 0:
-        raise HookError(f"GIT_DIR: {str(git_dir)!r} is not a git repository")
+        raise NotARepository(f"GIT_DIR: {str(git_dir)!r} is not a git repository")
     return git_dir / result.stdout.strip()
