@@ -145,3 +145,36 @@ def test_an_export_naming_one_deployment_twice_differently_stores_nothing(
     assert "deployments.csv:3: id" in result.stderr
     assert "differs from the same id on line 2" in result.stderr
     assert not database.deployments
+
+
+async def test_a_commit_is_found_by_its_sha_in_upper_case(
+    memory_client: TestClient,
+) -> None:
+    await post(memory_client, "/commits", {"commits": [commit("c1")]})
+
+    response = await memory_client.get(f"{REPO}/commits/{sha_of('c1').upper()}")
+
+    assert response.status == 200
+
+
+async def test_a_commit_look_up_by_something_not_a_sha_is_a_bad_parameter(
+    memory_client: TestClient,
+) -> None:
+    await memory_client.put(REPO)
+
+    response = await memory_client.get(f"{REPO}/commits/HEAD")
+
+    assert response.status == 400
+    assert "sha: 'HEAD'" in (await response.json())["error"]["message"]
+
+
+async def test_an_org_id_that_is_not_an_org_path_is_named(
+    memory_client: TestClient,
+) -> None:
+    params = {"scope": "org", "id": "a/b", "from": "2024-01-01", "to": "2024-01-02"}
+
+    response = await memory_client.get("/api/v1/metrics/dora", params=params)
+
+    assert (await response.json())["error"]["message"] == (
+        "id: 'a/b' is not the path of an org"
+    )

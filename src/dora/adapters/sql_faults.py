@@ -19,6 +19,7 @@ UNREACHABLE = (exc.OperationalError, exc.InterfaceError, OSError)
 # transactions that lost a deadlock or a serialization conflict.
 CANCELED = "57014"
 CONFLICTS = frozenset({"40P01", "40001"})
+UNDEFINED_TABLE = "42P01"
 
 
 def is_unreachable(error: BaseException) -> bool:
@@ -51,6 +52,11 @@ def fault_of(error: BaseException, kind: str) -> Unavailable | None:
     if isinstance(error, exc.OperationalError) and "database is locked" in str(error):
         return Unavailable(
             f"database: {kind} stayed locked by another writer; try again"
+        )
+    if state == UNDEFINED_TABLE:
+        return Unavailable(
+            f"database: the {kind} schema is missing (was the database "
+            "recreated?); restart the service to migrate it"
         )
     if isinstance(error, exc.DBAPIError) and error.connection_invalidated:
         return Unavailable(f"database: {kind} cannot be reached")

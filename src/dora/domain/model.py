@@ -66,7 +66,10 @@ class Scope:
         depth = {ScopeType.ORG: 1, ScopeType.PROJECT: 2, ScopeType.REPO: 3}[kind]
         parts = path.split("/")
         if len(parts) != depth or not all(SLUG.fullmatch(part) for part in parts):
-            raise InvalidParameter(f"id: {path!r} is not the path of a {kind.value}")
+            article = "an" if kind is ScopeType.ORG else "a"
+            raise InvalidParameter(
+                f"id: {path!r} is not the path of {article} {kind.value}"
+            )
         return cls(kind, path)
 
 

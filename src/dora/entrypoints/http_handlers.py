@@ -11,8 +11,8 @@ from typing import Any, cast
 from aiohttp import web
 
 from dora.container import Container
-from dora.domain.errors import InvalidPayload, Problem
-from dora.domain.model import DEFAULT_ENVIRONMENT, RepoPath
+from dora.domain.errors import InvalidParameter, InvalidPayload, Problem
+from dora.domain.model import DEFAULT_ENVIRONMENT, SHA, RepoPath
 from dora.domain.validation import check_environment
 from dora.domain.window import Window, parse_zone
 from dora.entrypoints import openapi
@@ -121,7 +121,13 @@ async def get_deployment(request: web.Request) -> web.Response:
 async def get_commit(request: web.Request) -> web.Response:
     path = repo_path(request)
 
-    found = await lookups.commit(await uow(request), path, request.match_info["sha"])
+    sha = request.match_info["sha"].lower()
+    if not SHA.fullmatch(sha):
+        raise InvalidParameter(
+            f"sha: {request.match_info['sha']!r} is not 40 or 64 hex digits"
+        )
+
+    found = await lookups.commit(await uow(request), path, sha)
 
     return web.json_response(found)
 

@@ -24,6 +24,7 @@ ERRORS = {
 Parameter = tuple[str, bool, dict[str, Any], str]
 DATE = out.DATE_SCHEMA
 ENVIRONMENT = out.ENVIRONMENT_SCHEMA
+ZONE: dict[str, Any] = {"type": "string", "minLength": 1, "maxLength": 64}
 METRICS_PARAMETERS: list[Parameter] = [
     ("scope", True, {"enum": ["repo", "project", "org"]}, "what to measure"),
     ("id", True, out.SCOPE_ID_SCHEMA, "path of the scope, e.g. acme/pay/api"),
@@ -31,7 +32,7 @@ METRICS_PARAMETERS: list[Parameter] = [
     ("to", True, DATE, "last day, inclusive"),
     ("granularity", False, {"enum": ["day", "week", "month"]}, "series periods"),
     ("environment", False, ENVIRONMENT, "default production"),
-    ("tz", False, {"type": "string"}, "IANA time zone, default UTC"),
+    ("tz", False, ZONE, "IANA time zone, default UTC"),
     ("lead_time_from", False, {"enum": ["committed", "authored"]}, "start"),
     ("compare", False, {"enum": ["previous", "none"]}, "add the window before"),
 ]
@@ -54,7 +55,12 @@ def _window_parameters() -> list[tuple[str, bool, dict[str, Any], str]]:
         ("from", False, DATE, "default 29 days ago"),
         ("to", False, DATE, "default today"),
         ("environment", False, ENVIRONMENT, "default production"),
-        ("tz", False, {"type": "string"}, "IANA time zone, default UTC"),
+        (
+            "tz",
+            False,
+            {"type": "string", "minLength": 1},
+            "IANA time zone, default UTC",
+        ),
     ]
 
 

@@ -13,7 +13,7 @@ from dora.domain.window import Window
 from dora.ports.repositories import TimeRange, UnitOfWork
 from dora.service_layer.attribution import attribute
 from dora.service_layer.ingest import existing_repo
-from dora.service_layer.wire import deployment_json, hours, timestamp
+from dora.service_layer.wire import deployment_json, hours, rounded, timestamp
 
 
 async def deployments_in(
@@ -102,5 +102,5 @@ def _summary(
     return {
         **deployment_json(deployment),
         "changes": len(changes),
-        "lead_time_avg_hours": mean(lead_times),
+        "lead_time_avg_hours": rounded(mean(lead_times)),
     }
