@@ -6,13 +6,14 @@ import json
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import Result
 
 from dora.adapters.memory import MemoryDatabase
 from tests.e2e.cli_support import REPO, Dora, memory_dora
-from tests.e2e.dora_process import dora_service
+from tests.e2e.dora_process import dora_service, post_json
 from tests.git_builder import git
 
 SHA = "ab" * 20
@@ -125,3 +126,43 @@ def test_hook_install_over_a_directory_is_one_error_line(
 
     assert result.exit_code == 1
     assert result.stderr == f"dora: error: GIT_DIR: {str(hook)!r} is a directory\n"
+
+
+def test_deploy_records_a_baseline_a_start_and_a_fix_forward(
+    dora: Dora, service: str
+) -> None:
+    def deploy(deployment_id: str, finished: str, *options: str) -> dict[str, Any]:
+        given = ("--id", deployment_id, "--finished-at", finished, *options)
+        result = dora("deploy", "--repo", REPO, "--sha", SHA, "--url", service, *given)
+        assert result.exit_code == 0, result.stderr
+        stored: dict[str, Any] = json.loads(result.stdout)
+        return stored
+
+    base = deploy("d0", "2024-01-01T10:00:00Z", "--baseline")
+    deploy("d1", "2024-01-02T10:00:00Z")
+    fix = deploy(
+        "d2",
+        "2024-01-02T12:00:00Z",
+        "--remediates",
+        "d1",
+        "--started-at",
+        "2024-01-02T11:30:00+00:00",
+    )
+
+    answer = post_json(
+        f"{service}/api/v1/metrics/dora/recompute",
+        {"scope": "repo", "id": REPO, "from": "2024-01-01", "to": "2024-01-31"},
+    )
+    assert base["baseline"] is True
+    assert fix["remediates"] == "d1"
+    assert fix["started_at"].startswith("2024-01-02T11:30:00")
+    assert answer["deployment_frequency"] == 2
+    assert answer["failed_deployments"] == 1
+    assert answer["recovery_time_median_hours"] == pytest.approx(2.0)
+
+
+def test_deploy_help_names_the_failure_options(dora: Dora) -> None:
+    result = dora("deploy", "--help")
+
+    for option in ("--remediates ID", "--baseline", "--started-at TIMESTAMP"):
+        assert option in result.stdout

@@ -112,7 +112,18 @@ def hook_script(url: str, repo: RepoPath) -> str:
     default=Status.SUCCESS.value,
     show_default=True,
 )
-@click.option("--finished-at", metavar="TIME", help="RFC 3339; default: now.")
+@click.option("--finished-at", metavar="TIMESTAMP", help="RFC 3339; default: now.")
+@click.option("--started-at", metavar="TIMESTAMP", help="RFC 3339; optional.")
+@click.option(
+    "--remediates",
+    metavar="ID",
+    help="The id of an earlier deployment this one fixes forward.",
+)
+@click.option(
+    "--baseline",
+    is_flag=True,
+    help="What the environment already ran: shipped, but counted in no figure.",
+)
 @click.option("--url", default=DEFAULT_URL, show_default=True)
 def deploy(
     repo: str,
@@ -121,6 +132,9 @@ def deploy(
     environment: str,
     status: str,
     finished_at: str | None,
+    started_at: str | None,
+    remediates: str | None,
+    baseline: bool,
     url: str,
 ) -> None:
     """Record a deployment through the REST API and print what was stored."""
@@ -135,7 +149,12 @@ def deploy(
         "environment": environment,
         "status": status,
         "finished_at": _finish(finished_at, status, now),
+        "baseline": baseline,
     }
+    if started_at is not None:
+        body["started_at"] = parse_moment(started_at, "--started-at").isoformat()
+    if remediates is not None:
+        body["remediates"] = remediates
 
     _, stored = rest_client.call(
         "POST", f"{url.rstrip('/')}/api/v1/repos/{target}/deployments", body
