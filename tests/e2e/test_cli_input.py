@@ -166,3 +166,18 @@ def test_deploy_help_names_the_failure_options(dora: Dora) -> None:
 
     for option in ("--remediates ID", "--baseline", "--started-at TIMESTAMP"):
         assert option in result.stdout
+
+
+def test_the_main_help_names_every_figure(dora: Dora) -> None:
+    result = dora("--help")
+
+    text = " ".join(result.stdout.lower().split())
+    for figure in (
+        "deployment frequency",
+        "lead time for changes",
+        "change failure rate",
+        "recovery time",
+        "rework rate",
+        "performance levels",
+    ):
+        assert figure in text

@@ -43,7 +43,10 @@ logger = logging.getLogger(__name__)
 @click.version_option(package_name="dora")
 @click.pass_context
 def main(ctx: click.Context) -> None:
-    """DORA metrics (deployment frequency, lead time) of a git hosting platform.
+    """DORA metrics of a git hosting platform's repositories.
+
+    Deployment frequency, lead time for changes, change failure rate,
+    recovery time and rework rate, with the DORA 2023 performance levels.
 
     The database is DORA_DATABASE_URL, by default the SQLite file ./dora.db.
     """
