@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, select, update
+from sqlalchemy import Select, and_, exists, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dora.adapters.sql_support import MAX_ROWS, batches, conflict_insert, table
@@ -16,7 +16,7 @@ from dora.adapters.sql_tables import (
     IncidentRow,
     ShippedChangeRow,
 )
-from dora.domain.failures import ChainKey
+from dora.domain.failures import ChainKey, chain_position
 from dora.domain.incidents import Incident
 from dora.domain.model import Deployment, Status
 from dora.ports.failures import Lineage
@@ -120,7 +120,7 @@ class SqlFailureEvidenceReader:
         inside = chain.where(
             DEPLOYMENTS.c.finished_at >= during.start,
             DEPLOYMENTS.c.finished_at < during.end,
-        ).order_by(DEPLOYMENTS.c.finished_at, DEPLOYMENTS.c.id)
+        )
         before = (
             chain.where(DEPLOYMENTS.c.finished_at < during.start)
             .order_by(DEPLOYMENTS.c.finished_at.desc(), DEPLOYMENTS.c.id.desc())
@@ -131,12 +131,13 @@ class SqlFailureEvidenceReader:
             .order_by(DEPLOYMENTS.c.finished_at, DEPLOYMENTS.c.id)
             .limit(1)
         )
-        members: list[Deployment] = []
-        for query in (before, inside, after):
-            members.extend(
-                _deployment(row) for row in await self.session.execute(query)
-            )
-        return members
+        # One round trip; the parts cover disjoint times, so sorting the
+        # rows restores the chain's order whatever order the union gives.
+        query = union_all(
+            *(select(part.subquery()) for part in (before, inside, after))
+        )
+        members = [_deployment(row) for row in await self.session.execute(query)]
+        return sorted(members, key=chain_position)
 
     async def naming(
         self, repo_id: int, deployment_ids: Sequence[str]
