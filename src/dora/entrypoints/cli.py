@@ -53,6 +53,9 @@ def main(ctx: click.Context) -> None:
     # Tests hand in a CliState with their own container factory.
     if ctx.obj is None:
         ctx.obj = CliState(settings=Settings.from_env())
+    # A command reports its failure as one error line; only the service logs.
+    if ctx.invoked_subcommand != "serve":
+        configure_logging(default="ERROR")
 
 
 @main.command()

@@ -17,7 +17,12 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
 import click
 
-from dora.domain.errors import DoraError, InvalidParameter, InvalidPayload
+from dora.domain.errors import (
+    DoraError,
+    InvalidParameter,
+    InvalidPayload,
+    Unavailable,
+)
 from dora.entrypoints.settings import Settings
 from dora.ports.repositories import UnitOfWork
 
@@ -128,9 +133,11 @@ def listen(host: str, port: int) -> socket.socket:
     return listener
 
 
-def configure_logging(env: Mapping[str, str] = os.environ) -> None:
+def configure_logging(
+    env: Mapping[str, str] = os.environ, default: str = "INFO"
+) -> None:
     """Send log records to stderr at the level named by DORA_LOG_LEVEL."""
-    name = env.get("DORA_LOG_LEVEL") or "INFO"
+    name = env.get("DORA_LOG_LEVEL") or default
     level = logging.getLevelNamesMapping().get(name.upper())
     if level is None:
         raise InvalidParameter(f"DORA_LOG_LEVEL: {name!r} is not a log level")
@@ -143,5 +150,9 @@ class DoraGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except Unavailable as error:
+            state = ctx.find_object(CliState)
+            where = f" ({state.settings.database_shown})" if state else ""
+            fail(f"{error.message}{where}")
         except DoraError as error:
             fail_with(error)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from dora.domain.errors import InvalidParameter
 from dora.entrypoints.tokens import Token, tokens_from_env
@@ -54,6 +56,20 @@ class Settings:
     def database_kind(self) -> str:
         return self.database_url.split(":", 1)[0].split("+", 1)[0]
 
+    @property
+    def database_shown(self) -> str:
+        """The database URL with its password hidden, fit for messages and logs."""
+        return hide_password(self.database_url)
+
+
+def hide_password(url: str) -> str:
+    scheme, separator, rest = url.partition("://")
+    authority, slash, path = rest.partition("/")
+    user, at, host = authority.rpartition("@")
+    if at and ":" in user:
+        authority = f"{user.split(':', 1)[0]}:***@{host}"
+    return f"{scheme}{separator}{authority}{slash}{path}"
+
 
 def _database_url(env: Mapping[str, str]) -> str:
     url = env.get("DORA_DATABASE_URL") or DEFAULT_DATABASE_URL
@@ -63,7 +79,31 @@ def _database_url(env: Mapping[str, str]) -> str:
             f"DORA_DATABASE_URL: {scheme or url!r} is not a supported database; "
             "use sqlite:///PATH or postgresql://USER@HOST/DB"
         )
+    try:
+        parts = urllib.parse.urlsplit(url)
+        _ = parts.port  # raises for a port that is no number or out of range
+    except ValueError as error:
+        raise InvalidParameter(
+            f"DORA_DATABASE_URL: {hide_password(url)!r} is not a valid URL ({error})"
+        ) from None
+    if scheme.startswith("sqlite"):
+        _check_sqlite_file(url)
     return url
+
+
+def _check_sqlite_file(url: str) -> None:
+    file = url.split("://", 1)[1].removeprefix("/").split("?", 1)[0]
+    if file in ("", ":memory:"):
+        raise InvalidParameter(
+            f"DORA_DATABASE_URL: {url!r} names no file; use sqlite:///PATH"
+        )
+    # Checked here because a failed SQLite connect leaves a thread behind.
+    folder = Path(file).parent
+    if not folder.is_dir():
+        raise InvalidParameter(
+            f"DORA_DATABASE_URL: the folder {str(folder)!r} of the SQLite file "
+            "does not exist"
+        )
 
 
 def _positive(env: Mapping[str, str], name: str, default: int) -> int:
