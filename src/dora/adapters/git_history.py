@@ -78,7 +78,7 @@ def check_repository(path: Path) -> None:
     """Raise `NotARepository` naming the path unless git can read it."""
     if not path.is_dir():
         raise NotARepository(f"PATH: {str(path)!r} is not a directory")
-    result = _git(path, ["rev-parse", "--git-dir"])
+    result = run_git(path, ["rev-parse", "--git-dir"])
     if result.returncode != 0:
         raise NotARepository(f"PATH: {str(path)!r}: {_first(result.stderr)}")
 
@@ -144,7 +144,8 @@ def _start(path: Path, args: list[str], errors: IO[bytes]) -> subprocess.Popen[s
         raise _git_missing(path) from None
 
 
-def _git(path: Path, args: list[str]) -> subprocess.CompletedProcess[str]:
+def run_git(path: Path, args: list[str]) -> subprocess.CompletedProcess[str]:
+    """Run git in `path` without a shell; git missing is a `GitHistoryError`."""
     try:
         return subprocess.run(
             ["git", "-C", str(path), *args],

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 import stat
-import subprocess
 from pathlib import Path
 
+from dora.adapters.git_history import run_git
 from dora.domain.errors import DoraError, InvalidParameter
 
 logger = logging.getLogger(__name__)
@@ -49,17 +49,7 @@ def hooks_dir(git_dir: Path) -> Path:
     """Return where git looks for the repository's hooks (core.hooksPath too)."""
     if not git_dir.is_dir():
         raise NotARepository(f"GIT_DIR: {str(git_dir)!r} is not a directory")
-    try:
-        result = subprocess.run(
-            ["git", "-C", str(git_dir), "rev-parse", "--git-path", "hooks"],
-            capture_output=True,
-            stdin=subprocess.DEVNULL,
-            encoding="utf-8",
-            errors="replace",
-            check=False,
-        )
-    except FileNotFoundError:
-        raise HookError("git is not installed (or not on PATH)") from None
+    result = run_git(git_dir, ["rev-parse", "--git-path", "hooks"])
     if result.returncode != 0:
         raise NotARepository(f"GIT_DIR: {str(git_dir)!r} is not a git repository")
     return git_dir / result.stdout.strip()

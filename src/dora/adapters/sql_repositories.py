@@ -7,10 +7,10 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, literal, select, update
+from sqlalchemy import Select, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dora.adapters.sql_bulk import upsert_deployments
+from dora.adapters.sql_bulk import deployment_of_row, upsert_deployments
 from dora.adapters.sql_copy import copies, insert_new_by_copy
 from dora.adapters.sql_support import batches, conflict_insert, table
 from dora.adapters.sql_tables import CommitRow, DeploymentRow
@@ -127,11 +127,11 @@ class SqlDeploymentRepository:
     async def get(self, repo_id: int, deployment_id: str) -> Deployment | None:
         query = _deployments(repo_id).where(DeploymentRow.external_id == deployment_id)
         row = (await self.session.execute(query)).first()
-        return None if row is None else _deployment(row)
+        return None if row is None else deployment_of_row(row)
 
     async def of_repo(self, repo_id: int) -> list[Deployment]:
         query = _deployments(repo_id).order_by(DeploymentRow.id)
-        return [_deployment(row) for row in await self.session.execute(query)]
+        return [deployment_of_row(row) for row in await self.session.execute(query)]
 
     async def counted(
         self, repo_ids: Sequence[int], environment: str, during: TimeRange
@@ -179,7 +179,7 @@ class SqlDeploymentRepository:
             )
             .order_by(DeploymentRow.finished_at, DeploymentRow.id)
         )
-        return [_deployment(row) for row in await self.session.execute(query)]
+        return [deployment_of_row(row) for row in await self.session.execute(query)]
 
     async def environments(self, repo_id: int) -> list[str]:
         query = (
@@ -212,18 +212,3 @@ def _deployment_fields(deployment: Deployment) -> dict[str, Any]:
 def _deployments(repo_id: int) -> Select[*tuple[Any, ...]]:
     rows = table(DeploymentRow)
     return select(rows).where(rows.c.repo_id == repo_id)
-
-
-def _deployment(row: Row[Any]) -> Deployment:
-    return Deployment(
-        id=row.external_id,
-        sha=row.sha,
-        environment=row.environment,
-        status=Status(row.status),
-        finished_at=row.finished_at,
-        started_at=row.started_at,
-        baseline=row.baseline,
-        seq=row.id,
-        url=row.url,
-        remediates=row.remediates,
-    )
