@@ -18,9 +18,9 @@ from typing import Any
 
 import aiohttp
 import pytest
-from sqlalchemy import create_engine, make_url, text
 
 from tests import postgres
+from tests.row_counts import row_counts
 
 from .dora_process import dora_service
 from .load_data import REPOS, SCOPES, WINDOW, History, history, running, writer_plans
@@ -61,8 +61,8 @@ async def test_concurrent_writers_end_where_a_serial_replay_ends(
     print(f"{sum(statuses.values())} requests in {seconds:.1f} s: {dict(statuses)}")
     assert set(statuses) <= {200, 201}, statuses
     assert concurrent == serial
-    counted = row_counts(database_url)
-    assert counted == row_counts(serial_url)
+    counted = row_counts(database_url, TABLES)
+    assert counted == row_counts(serial_url, TABLES)
     assert counted["commits"] == sum(len(c) for c in data.commits.values())
     assert counted["deployments"] == sum(len(d) for d in data.deployments.values())
     assert "Traceback" not in (tmp_path / "serve.log").read_text()
@@ -145,20 +145,3 @@ async def final_answers(session: aiohttp.ClientSession) -> list[Any]:
         ) as got:
             answers.append(await got.json())
     return answers
-
-
-def row_counts(url: str) -> dict[str, int]:
-    address = make_url(url)
-    if address.get_backend_name() == "sqlite":
-        address = address.set(drivername="sqlite")
-    engine = create_engine(address)
-    try:
-        with engine.connect() as connection:
-            return {
-                table: connection.execute(text(f"SELECT count(*) FROM {table}")).one()[
-                    0
-                ]
-                for table in TABLES
-            }
-    finally:
-        engine.dispose()

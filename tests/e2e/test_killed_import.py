@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
+from tests.row_counts import row_counts
+
 from .dora_process import DORA, dora
 
 REPO = "acme/big/history"
@@ -41,23 +43,6 @@ def write_export(directory: Path) -> Path:
         deployments.append(f"d{number},{number:040x},production,success,{at}")
     (directory / "deployments.csv").write_text("\n".join(deployments) + "\n")
     return directory
-
-
-def counts(url: str) -> dict[str, int]:
-    address = make_url(url)
-    if address.get_backend_name() == "sqlite":
-        address = address.set(drivername="sqlite")
-    engine = create_engine(address)
-    try:
-        with engine.connect() as connection:
-            return {
-                table: connection.execute(text(f"SELECT count(*) FROM {table}")).one()[
-                    0
-                ]
-                for table in TABLES
-            }
-    finally:
-        engine.dispose()
 
 
 @contextmanager
@@ -135,7 +120,7 @@ def test_an_import_killed_while_loading_leaves_nothing_and_reruns_whole(
         ).returncode
         == 0
     )
-    before = counts(database_url)
+    before = row_counts(database_url, TABLES)
 
     import_killed_while_loading(export, database_url, tmp_path)
     after_kill = wait_for_rollback(database_url, before)
@@ -150,7 +135,7 @@ def test_an_import_killed_while_loading_leaves_nothing_and_reruns_whole(
 
     assert after_kill == before
     assert rerun.returncode == 0, rerun.stderr
-    assert counts(database_url) == counts(serial_url)
+    assert row_counts(database_url, TABLES) == row_counts(serial_url, TABLES)
     assert metrics(database_url, tmp_path) == metrics(serial_url, tmp_path)
 
 
@@ -168,10 +153,10 @@ def write_export_once(tmp_path: Path) -> Path:
 def wait_for_rollback(url: str, before: dict[str, int]) -> dict[str, int]:
     """Wait for the server to notice the killed client and roll it back."""
     deadline = time.monotonic() + 10
-    found = counts(url)
+    found = row_counts(url, TABLES)
     while found != before and time.monotonic() < deadline:
         time.sleep(0.1)
-        found = counts(url)
+        found = row_counts(url, TABLES)
     return found
 
 
