@@ -36,7 +36,7 @@ async def test_an_incident_posted_again_is_updated_in_place(
         _, again_new = await uow.incidents.upsert(repo.id, resolved)
         await uow.commit()
     async with uow_factory() as uow:
-        stored = await uow.incidents.linked_to(repo.id, ["d1", "d9"])
+        stored = (await uow.incidents.linked_to({repo.id: ["d1", "d9"]}))[repo.id]
 
     assert (first_new, again_new) == (True, False)
     assert stored == [resolved]
@@ -58,9 +58,9 @@ async def test_unlinked_incidents_are_read_by_environment_and_start(
             await uow.incidents.upsert(repo.id, incident)
         await uow.commit()
     async with uow_factory() as uow:
-        found = await uow.incidents.unlinked(repo.id, "production", january())
+        found = await uow.incidents.unlinked([repo.id], "production", january())
 
-    assert found == [wanted]
+    assert found == {repo.id: [wanted]}
 
 
 async def test_remediates_round_trips_one_by_one_and_in_bulk(
@@ -75,8 +75,8 @@ async def test_remediates_round_trips_one_by_one_and_in_bulk(
         await uow.deployments.upsert_many(repo.id, [bulk_fix])
         await uow.commit()
     async with uow_factory() as uow:
-        naming = await uow.failures.naming(repo.id, ["d1"])
-        named = await uow.failures.by_ids(repo.id, ["d2", "d2", "nope"])
+        naming = (await uow.failures.naming({repo.id: ["d1"]}))[repo.id]
+        named = (await uow.failures.by_ids({repo.id: ["d2", "d2", "nope"]}))[repo.id]
 
     assert sorted(d.id for d in naming) == ["d2", "d3"]
     assert [d.remediates for d in named] == ["d1"]
@@ -101,16 +101,18 @@ async def test_the_chain_around_a_range_has_one_member_on_each_side(
             await uow.deployments.upsert(repo.id, item)
         await uow.commit()
     async with uow_factory() as uow:
-        around = await uow.failures.chain_around(repo.id, "production", january())
-        empty = await uow.failures.chain_around(
-            repo.id,
+        around = await uow.failures.chains_around([repo.id], "production", january())
+        empty = await uow.failures.chains_around(
+            [repo.id],
             "production",
             TimeRange(at("2024-01-20T00:00:00Z"), at("2024-01-21T00:00:00Z")),
         )
-        attempts = await uow.failures.failed_attempts(repo.id, "production", january())
+        attempts = await uow.failures.failed_attempts(
+            [repo.id], "production", january()
+        )
 
-    assert [d.id for d in around] == ["before", "in", "after"]
-    assert [d.id for d in empty] == ["in", "after"]
+    assert [d.id for d in around[repo.id]] == ["before", "in", "after"]
+    assert [d.id for d in empty[repo.id]] == ["in", "after"]
     assert attempts == [at("2024-01-05T10:00:00Z")]
 
 
@@ -159,6 +161,6 @@ async def test_returns_name_members_deploying_a_commit_shipped_before(
         await uow.commit()
 
     async with uow_factory() as uow:
-        returned = await uow.failures.returns(repo.id, "production", january())
+        returned = await uow.failures.returns([repo.id], "production", january())
 
-    assert returned == {"d3": (at("2024-01-02T10:00:00Z"), first.seq)}
+    assert returned == {repo.id: {"d3": (at("2024-01-02T10:00:00Z"), first.seq)}}

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from dora.domain.failures import ChainKey, chain_position
 from dora.domain.incidents import Incident
 from dora.domain.model import Deployment, Status
-from dora.ports.failures import Lineage
+from dora.ports.failures import IdsByRepo, Lineage
 from dora.ports.repositories import TimeRange
 
 if TYPE_CHECKING:
@@ -26,31 +26,42 @@ class MemoryIncidentRepository:
         stored[incident.id] = incident
         return incident, created
 
-    async def linked_to(
-        self, repo_id: int, deployment_ids: Sequence[str]
-    ) -> list[Incident]:
-        wanted = set(deployment_ids)
-        return [
-            i for i in self.db.incidents[repo_id].values() if i.deployment_id in wanted
-        ]
+    async def linked_to(self, wanted: IdsByRepo) -> dict[int, list[Incident]]:
+        found = {
+            repo_id: [
+                i for i in self.db.incidents[repo_id].values() if i.deployment_id in ids
+            ]
+            for repo_id, ids in _sets(wanted).items()
+        }
+        return {repo_id: linked for repo_id, linked in found.items() if linked}
 
     async def unlinked(
-        self, repo_id: int, environment: str, during: TimeRange
-    ) -> list[Incident]:
-        return [
-            i
-            for i in self.db.incidents[repo_id].values()
-            if i.deployment_id is None
-            and i.environment == environment
-            and during.start <= i.started_at < during.end
-        ]
+        self, repo_ids: Sequence[int], environment: str, during: TimeRange
+    ) -> dict[int, list[Incident]]:
+        found = {
+            repo_id: [
+                i
+                for i in self.db.incidents[repo_id].values()
+                if i.deployment_id is None
+                and i.environment == environment
+                and during.start <= i.started_at < during.end
+            ]
+            for repo_id in repo_ids
+        }
+        return {repo_id: unlinked for repo_id, unlinked in found.items() if unlinked}
 
 
 class MemoryFailureEvidenceReader:
     def __init__(self, db: MemoryDatabase) -> None:
         self.db = db
 
-    async def chain_around(
+    async def chains_around(
+        self, repo_ids: Sequence[int], environment: str, during: TimeRange
+    ) -> dict[int, list[Deployment]]:
+        found = {r: self._chain_around(r, environment, during) for r in repo_ids}
+        return {repo_id: chain for repo_id, chain in found.items() if chain}
+
+    def _chain_around(
         self, repo_id: int, environment: str, during: TimeRange
     ) -> list[Deployment]:
         chain = sorted(
@@ -71,25 +82,32 @@ class MemoryFailureEvidenceReader:
         last = inside[-1] if inside else before - 1
         return chain[max(first - 1, 0) : last + 2]
 
-    async def naming(
-        self, repo_id: int, deployment_ids: Sequence[str]
-    ) -> list[Deployment]:
-        wanted = set(deployment_ids)
-        return [
-            d for d in self.db.deployments[repo_id].values() if d.remediates in wanted
-        ]
+    async def naming(self, wanted: IdsByRepo) -> dict[int, list[Deployment]]:
+        found = {
+            repo_id: [
+                d for d in self.db.deployments[repo_id].values() if d.remediates in ids
+            ]
+            for repo_id, ids in _sets(wanted).items()
+        }
+        return {repo_id: naming for repo_id, naming in found.items() if naming}
 
-    async def by_ids(
-        self, repo_id: int, deployment_ids: Sequence[str]
-    ) -> list[Deployment]:
-        stored = self.db.deployments[repo_id]
-        return [stored[i] for i in dict.fromkeys(deployment_ids) if i in stored]
+    async def by_ids(self, wanted: IdsByRepo) -> dict[int, list[Deployment]]:
+        found = {
+            repo_id: [
+                self.db.deployments[repo_id][i]
+                for i in dict.fromkeys(ids)
+                if i in self.db.deployments[repo_id]
+            ]
+            for repo_id, ids in wanted.items()
+        }
+        return {repo_id: named for repo_id, named in found.items() if named}
 
     async def failed_attempts(
-        self, repo_id: int, environment: str, during: TimeRange
+        self, repo_ids: Sequence[int], environment: str, during: TimeRange
     ) -> list[datetime]:
         return [
             d.finished_at
+            for repo_id in repo_ids
             for d in self.db.deployments[repo_id].values()
             if d.status is Status.FAILURE
             and d.environment == environment
@@ -98,6 +116,12 @@ class MemoryFailureEvidenceReader:
         ]
 
     async def returns(
+        self, repo_ids: Sequence[int], environment: str, during: TimeRange
+    ) -> dict[int, dict[str, ChainKey]]:
+        found = {r: self._returns(r, environment, during) for r in repo_ids}
+        return {repo_id: returned for repo_id, returned in found.items() if returned}
+
+    def _returns(
         self, repo_id: int, environment: str, during: TimeRange
     ) -> dict[str, ChainKey]:
         shipped_by = self._shipped_by(repo_id, environment)
@@ -130,3 +154,7 @@ class MemoryFailureEvidenceReader:
             for c in self.db.changes.get(repo_id, [])
             if c.environment == environment and c.deployment_id in deployments
         }
+
+
+def _sets(wanted: IdsByRepo) -> dict[int, set[str]]:
+    return {repo_id: set(ids) for repo_id, ids in wanted.items()}

@@ -1,4 +1,7 @@
-"""Incidents, and the indexed reads of the failure rules, over SQL."""
+"""The indexed reads of the failure rules over SQL, for a scope's repos at once.
+
+Each read names a batch of repos in one statement and groups the rows by repo.
+"""
 
 from __future__ import annotations
 
@@ -6,215 +9,122 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, select, union_all, update
+from sqlalchemy import ColumnElement, Select, and_, exists, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dora.adapters.sql_support import MAX_ROWS, batches, conflict_insert, table
+from dora.adapters.sql_support import batch_size, batches, by_repo, table, wants
 from dora.adapters.sql_tables import (
     CommitRow,
     DeploymentRow,
-    IncidentRow,
+    RepoRow,
     ShippedChangeRow,
 )
 from dora.domain.failures import ChainKey, chain_position
-from dora.domain.incidents import Incident
 from dora.domain.model import Deployment, Status
-from dora.ports.failures import Lineage
+from dora.ports.failures import IdsByRepo, Lineage
 from dora.ports.repositories import TimeRange
 
 DEPLOYMENTS = table(DeploymentRow)
 SHIPPED = table(ShippedChangeRow)
-
-
-# Asked about more ids than one statement holds (a long window), the reads
-# below fetch every row naming any deployment and keep the wanted ones: such
-# rows are few, and one read beats a statement per thousand ids.
-
-
-class SqlIncidentRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def upsert(self, repo_id: int, incident: Incident) -> tuple[Incident, bool]:
-        fields = _incident_fields(incident)
-        insert = (
-            conflict_insert(self.session, IncidentRow)
-            .values(repo_id=repo_id, external_id=incident.id, **fields)
-            .on_conflict_do_nothing(index_elements=["repo_id", "external_id"])
-            .returning(IncidentRow.id)
-        )
-        if await self.session.scalar(insert) is not None:
-            return incident, True
-
-        await self.session.execute(
-            update(IncidentRow)
-            .where(
-                IncidentRow.repo_id == repo_id,
-                IncidentRow.external_id == incident.id,
-            )
-            .values(**fields)
-        )
-        return incident, False
-
-    async def linked_to(
-        self, repo_id: int, deployment_ids: Sequence[str]
-    ) -> list[Incident]:
-        if len(deployment_ids) > MAX_ROWS:
-            wanted = set(deployment_ids)
-            query = _incidents(repo_id).where(IncidentRow.deployment_id.is_not(None))
-            linked = map(_incident, await self.session.scalars(query))
-            return [i for i in linked if i.deployment_id in wanted]
-        found: list[Incident] = []
-        for ids in batches(deployment_ids, columns=1):
-            query = _incidents(repo_id).where(IncidentRow.deployment_id.in_(ids))
-            found.extend(_incident(row) for row in await self.session.scalars(query))
-        return found
-
-    async def unlinked(
-        self, repo_id: int, environment: str, during: TimeRange
-    ) -> list[Incident]:
-        query = _incidents(repo_id).where(
-            IncidentRow.deployment_id.is_(None),
-            IncidentRow.environment == environment,
-            IncidentRow.started_at >= during.start,
-            IncidentRow.started_at < during.end,
-        )
-        return [_incident(row) for row in await self.session.scalars(query)]
-
-
-def _incidents(repo_id: int) -> Select[IncidentRow]:
-    return (
-        select(IncidentRow)
-        .where(IncidentRow.repo_id == repo_id)
-        .order_by(IncidentRow.started_at, IncidentRow.id)
-    )
-
-
-def _incident_fields(incident: Incident) -> dict[str, Any]:
-    return {
-        "environment": incident.environment,
-        "started_at": incident.started_at,
-        "resolved_at": incident.resolved_at,
-        "deployment_id": incident.deployment_id,
-    }
-
-
-def _incident(row: IncidentRow) -> Incident:
-    return Incident(
-        id=row.external_id,
-        started_at=row.started_at,
-        environment=row.environment,
-        resolved_at=row.resolved_at,
-        deployment_id=row.deployment_id,
-    )
+REPOS = table(RepoRow)
 
 
 class SqlFailureEvidenceReader:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def chain_around(
-        self, repo_id: int, environment: str, during: TimeRange
-    ) -> list[Deployment]:
-        chain = _chain(repo_id, environment)
-        inside = chain.where(
-            DEPLOYMENTS.c.finished_at >= during.start,
-            DEPLOYMENTS.c.finished_at < during.end,
-        )
-        before = (
-            chain.where(DEPLOYMENTS.c.finished_at < during.start)
-            .order_by(DEPLOYMENTS.c.finished_at.desc(), DEPLOYMENTS.c.id.desc())
-            .limit(1)
-        )
-        after = (
-            chain.where(DEPLOYMENTS.c.finished_at >= during.end)
-            .order_by(DEPLOYMENTS.c.finished_at, DEPLOYMENTS.c.id)
-            .limit(1)
-        )
-        # One round trip; the parts cover disjoint times, so sorting the
-        # rows restores the chain's order whatever order the union gives.
-        query = union_all(
-            *(select(part.subquery()) for part in (before, inside, after))
-        )
-        members = [_deployment(row) for row in await self.session.execute(query)]
-        return sorted(members, key=chain_position)
+    async def chains_around(
+        self, repo_ids: Sequence[int], environment: str, during: TimeRange
+    ) -> dict[int, list[Deployment]]:
+        found: dict[int, list[Deployment]] = {}
+        for batch in batches(repo_ids, columns=1):
+            # One round trip; the parts cover disjoint times, so sorting a
+            # repo's rows restores its chain's order whatever the union gives.
+            parts = _around(batch, environment, during)
+            query = union_all(*(select(part.subquery()) for part in parts))
+            for repo_id, *row in await self.session.execute(query):
+                found.setdefault(repo_id, []).append(_deployment(row))
+        return {r: sorted(m, key=chain_position) for r, m in found.items()}
 
-    async def naming(
-        self, repo_id: int, deployment_ids: Sequence[str]
-    ) -> list[Deployment]:
-        if len(deployment_ids) > MAX_ROWS:
-            wanted = set(deployment_ids)
-            query = _deployments(repo_id).where(DEPLOYMENTS.c.remediates.is_not(None))
-            naming = map(_deployment, await self.session.execute(query))
-            return [d for d in naming if d.remediates in wanted]
-        found: list[Deployment] = []
-        for ids in batches(deployment_ids, columns=1):
-            query = _deployments(repo_id).where(DEPLOYMENTS.c.remediates.in_(ids))
-            found.extend(_deployment(row) for row in await self.session.execute(query))
+    async def naming(self, wanted: IdsByRepo) -> dict[int, list[Deployment]]:
+        kept = wants(wanted)
+        found: dict[int, list[Deployment]] = {}
+        for repo_ids, ids in by_repo(wanted):
+            query = _deployments(repo_ids).where(_remediating(ids))
+            for repo_id, *row in await self.session.execute(query):
+                deployment = _deployment(row)
+                if (repo_id, deployment.remediates) in kept:
+                    found.setdefault(repo_id, []).append(deployment)
         return found
 
-    async def by_ids(
-        self, repo_id: int, deployment_ids: Sequence[str]
-    ) -> list[Deployment]:
-        found: list[Deployment] = []
-        for ids in batches(list(dict.fromkeys(deployment_ids)), columns=1):
-            query = _deployments(repo_id).where(DEPLOYMENTS.c.external_id.in_(ids))
-            found.extend(_deployment(row) for row in await self.session.execute(query))
+    async def by_ids(self, wanted: IdsByRepo) -> dict[int, list[Deployment]]:
+        kept = wants(wanted)
+        found: dict[int, list[Deployment]] = {}
+        for repo_ids, all_ids in by_repo(wanted):
+            for ids in batches(all_ids, columns=2):
+                query = _deployments(repo_ids).where(DEPLOYMENTS.c.external_id.in_(ids))
+                for repo_id, *row in await self.session.execute(query):
+                    deployment = _deployment(row)
+                    if (repo_id, deployment.id) in kept:
+                        found.setdefault(repo_id, []).append(deployment)
         return found
 
     async def failed_attempts(
-        self, repo_id: int, environment: str, during: TimeRange
+        self, repo_ids: Sequence[int], environment: str, during: TimeRange
     ) -> list[datetime]:
-        query = select(DeploymentRow.finished_at).where(
-            DeploymentRow.repo_id == repo_id,
-            DeploymentRow.environment == environment,
-            DeploymentRow.status == Status.FAILURE.value,
-            DeploymentRow.finished_at >= during.start,
-            DeploymentRow.finished_at < during.end,
-        )
-        return [at for at in await self.session.scalars(query) if at is not None]
+        found: list[datetime] = []
+        for batch in batches(repo_ids, columns=1):
+            query = select(DeploymentRow.finished_at).where(
+                DeploymentRow.repo_id.in_(batch),
+                DeploymentRow.environment == environment,
+                DeploymentRow.status == Status.FAILURE.value,
+                DeploymentRow.finished_at >= during.start,
+                DeploymentRow.finished_at < during.end,
+            )
+            found += [at for at in await self.session.scalars(query) if at]
+        return found
 
     async def returns(
-        self, repo_id: int, environment: str, during: TimeRange
-    ) -> dict[str, ChainKey]:
-        # A member whose sha was shipped before ships nothing itself, so the
-        # members that shipped nothing are the few to look up. Both sides of
-        # that anti-join are read by finish time, through their indexes.
-        shipped_some = exists().where(
-            SHIPPED.c.repo_id == repo_id,
-            SHIPPED.c.environment == environment,
-            SHIPPED.c.finished_at >= during.start,
-            SHIPPED.c.finished_at < during.end,
-            SHIPPED.c.deployment_pk == DEPLOYMENTS.c.id,
-        )
-        query = select(DEPLOYMENTS.c.external_id, DEPLOYMENTS.c.sha).where(
-            DEPLOYMENTS.c.repo_id == repo_id,
-            DEPLOYMENTS.c.environment == environment,
-            DEPLOYMENTS.c.status == Status.SUCCESS.value,
-            DEPLOYMENTS.c.finished_at >= during.start,
-            DEPLOYMENTS.c.finished_at < during.end,
-            ~shipped_some,
-        )
-        idle = list(await self.session.execute(query))
+        self, repo_ids: Sequence[int], environment: str, during: TimeRange
+    ) -> dict[int, dict[str, ChainKey]]:
+        idle: list[tuple[int, str, str]] = []
+        for batch in batches(repo_ids, columns=1):
+            query = _idle(batch, environment, during)
+            idle += [
+                (r, member, sha) for r, member, sha in await self.session.execute(query)
+            ]
         if not idle:
             return {}
-        first = await self._first_shipments(repo_id, environment, [s for _, s in idle])
-        return {member: first[sha] for member, sha in idle if sha in first}
+        shas: dict[int, list[str]] = {}
+        for repo_id, _, sha in idle:
+            shas.setdefault(repo_id, []).append(sha)
+        first = await self._first_shipments(environment, shas)
+        returned: dict[int, dict[str, ChainKey]] = {}
+        for repo_id, member, sha in idle:
+            if (repo_id, sha) in first:
+                returned.setdefault(repo_id, {})[member] = first[repo_id, sha]
+        return returned
 
     async def _first_shipments(
-        self, repo_id: int, environment: str, shas: Sequence[str]
-    ) -> dict[str, ChainKey]:
-        found: dict[str, ChainKey] = {}
-        for batch in batches(list(dict.fromkeys(shas)), columns=1):
-            query = select(
-                SHIPPED.c.sha, SHIPPED.c.finished_at, SHIPPED.c.deployment_pk
-            ).where(
-                SHIPPED.c.repo_id == repo_id,
-                SHIPPED.c.environment == environment,
-                SHIPPED.c.sha.in_(batch),
-            )
-            for sha, finished_at, seq in await self.session.execute(query):
-                found[sha] = (finished_at, seq)
+        self, environment: str, wanted: IdsByRepo
+    ) -> dict[tuple[int, str], ChainKey]:
+        kept = wants(wanted)
+        found: dict[tuple[int, str], ChainKey] = {}
+        for repo_ids, all_shas in by_repo(wanted):
+            for shas in batches(all_shas, columns=2):
+                query = select(
+                    SHIPPED.c.repo_id,
+                    SHIPPED.c.sha,
+                    SHIPPED.c.finished_at,
+                    SHIPPED.c.deployment_pk,
+                ).where(
+                    SHIPPED.c.repo_id.in_(repo_ids),
+                    SHIPPED.c.environment == environment,
+                    SHIPPED.c.sha.in_(shas),
+                )
+                for repo_id, sha, finished_at, seq in await self.session.execute(query):
+                    if (repo_id, sha) in kept:
+                        found[repo_id, sha] = (finished_at, seq)
         return found
 
     async def lineage(
@@ -259,15 +169,94 @@ COLUMNS = (
 )
 
 
-def _deployments(repo_id: int) -> Select[Any]:
-    return select(*COLUMNS).where(DEPLOYMENTS.c.repo_id == repo_id)
+def _deployments(repo_ids: Sequence[int]) -> Select[Any]:
+    return select(DEPLOYMENTS.c.repo_id, *COLUMNS).where(
+        DEPLOYMENTS.c.repo_id.in_(repo_ids)
+    )
 
 
-def _chain(repo_id: int, environment: str) -> Select[Any]:
-    return _deployments(repo_id).where(
+def _in_chain(deployments: Any, environment: str) -> list[ColumnElement[bool]]:
+    return [
+        deployments.c.environment == environment,
+        deployments.c.status == Status.SUCCESS.value,
+        deployments.c.finished_at.is_not(None),
+    ]
+
+
+def _around(
+    repo_ids: Sequence[int], environment: str, during: TimeRange
+) -> list[Select[Any]]:
+    """Return the reads of the chain members in range and of each side's one."""
+    inside = _deployments(repo_ids).where(
+        *_in_chain(DEPLOYMENTS, environment),
+        DEPLOYMENTS.c.finished_at >= during.start,
+        DEPLOYMENTS.c.finished_at < during.end,
+    )
+    return [inside] + [
+        _deployments(repo_ids).where(
+            DEPLOYMENTS.c.id.in_(_neighbours(repo_ids, environment, during, before))
+        )
+        for before in (True, False)
+    ]
+
+
+def _neighbours(
+    repo_ids: Sequence[int], environment: str, during: TimeRange, before: bool
+) -> Select[Any]:
+    """Return each repo's last chain member before the range, or first after.
+
+    One indexed probe per repo (LIMIT 1 in a subquery correlated with the
+    repo), where a window function over the chain would read its history.
+    """
+    member = DEPLOYMENTS.alias("member")
+    order: tuple[ColumnElement[Any], ...]
+    if before:
+        side = member.c.finished_at < during.start
+        order = (member.c.finished_at.desc(), member.c.id.desc())
+    else:
+        side = member.c.finished_at >= during.end
+        order = (member.c.finished_at, member.c.id)
+    nearest = (
+        select(member.c.id)
+        .where(member.c.repo_id == REPOS.c.id, *_in_chain(member, environment), side)
+        .order_by(*order)
+        .limit(1)
+        .correlate(REPOS)
+        .scalar_subquery()
+    )
+    return select(nearest).where(REPOS.c.id.in_(repo_ids))
+
+
+def _remediating(ids: Sequence[str]) -> ColumnElement[bool]:
+    # Asked about more ids than a statement holds (a long window), read every
+    # deployment naming another and keep the wanted ones: such deployments
+    # are few, and one read beats a statement per batch of ids.
+    if len(ids) > batch_size(columns=2):
+        return DEPLOYMENTS.c.remediates.is_not(None)
+    return DEPLOYMENTS.c.remediates.in_(ids)
+
+
+def _idle(repo_ids: Sequence[int], environment: str, during: TimeRange) -> Select[Any]:
+    """Return the chain members in range that shipped no change of their own."""
+    # A member whose sha was shipped before ships nothing itself, so the
+    # members that shipped nothing are the few to look up. Both sides of
+    # that anti-join are read by finish time, through their indexes.
+    shipped_some = exists().where(
+        SHIPPED.c.repo_id == DEPLOYMENTS.c.repo_id,
+        SHIPPED.c.environment == environment,
+        SHIPPED.c.finished_at >= during.start,
+        SHIPPED.c.finished_at < during.end,
+        SHIPPED.c.deployment_pk == DEPLOYMENTS.c.id,
+    )
+    return select(
+        DEPLOYMENTS.c.repo_id, DEPLOYMENTS.c.external_id, DEPLOYMENTS.c.sha
+    ).where(
+        DEPLOYMENTS.c.repo_id.in_(repo_ids),
         DEPLOYMENTS.c.environment == environment,
         DEPLOYMENTS.c.status == Status.SUCCESS.value,
-        DEPLOYMENTS.c.finished_at.is_not(None),
+        DEPLOYMENTS.c.finished_at >= during.start,
+        DEPLOYMENTS.c.finished_at < during.end,
+        ~shipped_some,
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TypeVar, cast
 
 from sqlalchemy import Table
@@ -33,8 +33,31 @@ def conflict_insert(session: AsyncSession, row: type[Base]) -> ConflictInsert:
     return sqlite.insert(table(row))
 
 
+def batch_size(columns: int) -> int:
+    """Return how many rows of so many parameters one statement holds."""
+    return max(1, min(MAX_ROWS, PARAMETER_LIMIT // columns))
+
+
 def batches(rows: Sequence[T], columns: int) -> Iterator[Sequence[T]]:
     """Cut rows into statements that stay under the bound-parameter limit."""
-    size = max(1, min(MAX_ROWS, PARAMETER_LIMIT // columns))
+    size = batch_size(columns)
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
+
+
+def by_repo(
+    wanted: Mapping[int, Sequence[str]],
+) -> Iterator[tuple[Sequence[int], list[str]]]:
+    """Cut keys wanted by repo into batches of repos with the keys they want.
+
+    A statement then names both the repos and their keys, two lists that each
+    fit in half the bound parameters; its rows are kept by `wants`.
+    """
+    for repo_ids in batches(list(wanted), columns=2):
+        keys = (key for repo_id in repo_ids for key in wanted[repo_id])
+        yield repo_ids, list(dict.fromkeys(keys))
+
+
+def wants(wanted: Mapping[int, Sequence[str]]) -> set[tuple[int, str]]:
+    """Return the (repo id, key) pairs wanted, to keep the rows of a batch by."""
+    return {(repo_id, key) for repo_id, keys in wanted.items() for key in keys}

@@ -12,8 +12,9 @@ from dora.adapters.sql_attribution import SqlAttributionStore
 from dora.adapters.sql_catalog import SqlRepoCatalog
 from dora.adapters.sql_computed import SqlShippedChangeRepository, SqlSnapshotRepository
 from dora.adapters.sql_copy import refresh_statistics
-from dora.adapters.sql_failures import SqlFailureEvidenceReader, SqlIncidentRepository
+from dora.adapters.sql_failures import SqlFailureEvidenceReader
 from dora.adapters.sql_faults import is_unreachable, unavailable
+from dora.adapters.sql_incidents import SqlIncidentRepository
 from dora.adapters.sql_repositories import SqlCommitRepository, SqlDeploymentRepository
 from dora.ports.attribution import AttributionStore
 from dora.ports.failures import FailureEvidenceReader, IncidentRepository

@@ -1,8 +1,13 @@
-"""Protocols over incidents and the deployments failure rules look at."""
+"""Protocols over incidents and the deployments failure rules look at.
+
+The reads take every repo of a scope at once and answer grouped by repo id,
+so an org's evidence costs a few statements, not a few per repo. Deployment
+ids are unique within a repo only, so the ids asked about go by repo.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -11,6 +16,9 @@ from dora.domain.failures import ChainKey
 from dora.domain.incidents import Incident
 from dora.domain.model import Deployment
 from dora.ports.repositories import TimeRange
+
+# Deployment ids by the repo they belong to.
+IdsByRepo = Mapping[int, Sequence[str]]
 
 
 @dataclass(frozen=True)
@@ -25,44 +33,38 @@ class IncidentRepository(Protocol):
     async def upsert(self, repo_id: int, incident: Incident) -> tuple[Incident, bool]:
         """Store or replace an incident by id; return it and whether it is new."""
 
-    async def linked_to(
-        self, repo_id: int, deployment_ids: Sequence[str]
-    ) -> list[Incident]:
-        """Return the incidents that name one of these deployments."""
+    async def linked_to(self, wanted: IdsByRepo) -> dict[int, list[Incident]]:
+        """Return, by repo, the incidents that name one of its wanted deployments."""
 
     async def unlinked(
-        self, repo_id: int, environment: str, during: TimeRange
-    ) -> list[Incident]:
-        """Return the incidents naming no deployment that started in the range."""
+        self, repo_ids: Sequence[int], environment: str, during: TimeRange
+    ) -> dict[int, list[Incident]]:
+        """Return, by repo, the incidents naming no deployment started in range."""
 
 
 class FailureEvidenceReader(Protocol):
     """Indexed reads around a window, so no read loads a repo's whole history."""
 
-    async def chain_around(
-        self, repo_id: int, environment: str, during: TimeRange
-    ) -> list[Deployment]:
-        """Return the chain members finished in the range and one on each side."""
+    async def chains_around(
+        self, repo_ids: Sequence[int], environment: str, during: TimeRange
+    ) -> dict[int, list[Deployment]]:
+        """Return, by repo, the chain members finished in range and one each side."""
 
-    async def naming(
-        self, repo_id: int, deployment_ids: Sequence[str]
-    ) -> list[Deployment]:
-        """Return the deployments whose `remediates` names one of these."""
+    async def naming(self, wanted: IdsByRepo) -> dict[int, list[Deployment]]:
+        """Return, by repo, the deployments whose `remediates` names a wanted one."""
 
-    async def by_ids(
-        self, repo_id: int, deployment_ids: Sequence[str]
-    ) -> list[Deployment]:
-        """Return the deployments with these ids."""
+    async def by_ids(self, wanted: IdsByRepo) -> dict[int, list[Deployment]]:
+        """Return, by repo, the deployments with the wanted ids."""
 
     async def failed_attempts(
-        self, repo_id: int, environment: str, during: TimeRange
+        self, repo_ids: Sequence[int], environment: str, during: TimeRange
     ) -> list[datetime]:
         """Return the finish times of failed deployments finished in the range."""
 
     async def returns(
-        self, repo_id: int, environment: str, during: TimeRange
-    ) -> dict[str, ChainKey]:
-        """Return, by member id, where an earlier member first shipped its sha."""
+        self, repo_ids: Sequence[int], environment: str, during: TimeRange
+    ) -> dict[int, dict[str, ChainKey]]:
+        """Return, by repo and member id, where an earlier member shipped its sha."""
 
     async def lineage(
         self, repo_id: int, environment: str, shas: Sequence[str]

@@ -1,10 +1,16 @@
-"""Gather the failure evidence of a window and sum it up over a scope's repos."""
+"""Gather the failure evidence of a window and sum it up over a scope's repos.
+
+Each kind of evidence is read for all the repos at once, then judged repo by
+repo: the rules look at one repo's chain at a time.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from dora.domain.failures import BLAME_SPAN, Evidence, Outcome, judge
+from dora.domain.model import Deployment
 from dora.domain.reliability import ReliabilityFigures, measure_reliability
 from dora.ports.repositories import TimeRange, UnitOfWork
 from dora.service_layer.queries import MetricsQuery
@@ -20,41 +26,60 @@ async def reliability(
     Expects the repos' attribution to be current.
     """
     start, end = query.window.bounds()
-    outcomes: list[Outcome] = []
-    attempts: list[datetime] = []
-    for repo_id in repo_ids:
-        outcomes += await outcomes_of(uow, repo_id, query.environment, start, end)
-        attempts += await uow.failures.failed_attempts(
-            repo_id, query.environment, TimeRange(start, end)
-        )
+    outcomes = await outcomes_of(uow, repo_ids, query.environment, start, end)
+    attempts = await uow.failures.failed_attempts(
+        repo_ids, query.environment, TimeRange(start, end)
+    )
     figures = measure_reliability(query.window, query.granularity, outcomes, attempts)
     return figures, outcomes
 
 
 async def outcomes_of(
-    uow: UnitOfWork, repo_id: int, environment: str, start: datetime, end: datetime
+    uow: UnitOfWork,
+    repo_ids: Sequence[int],
+    environment: str,
+    start: datetime,
+    end: datetime,
 ) -> list[Outcome]:
-    """Judge the counted deployments of one repo finished in [start, end)."""
+    """Judge the counted deployments of these repos finished in [start, end)."""
     # An unlinked incident a day after the window may still blame its last
-    # deployment, so the segment reaches that far.
+    # deployment, so the segments reach that far.
     reach = TimeRange(start, end + BLAME_SPAN)
-    segment = await uow.failures.chain_around(repo_id, environment, reach)
-    judged = [
+    chains = await uow.failures.chains_around(repo_ids, environment, reach)
+    segments = {r: chains[r] for r in repo_ids if chains.get(r)}
+    judged = {r: _judged(s, start, end) for r, s in segments.items()}
+    judged = {r: ids for r, ids in judged.items() if ids}
+    if not judged:
+        return []
+
+    named = {r: _named(segments[r]) for r in judged}
+    judged_segments = {r: segments[r] for r in judged}
+    rolled_back = await rollbacks(uow.failures, environment, judged_segments)
+    remediations = await uow.failures.naming(judged)
+    remediated = await uow.failures.by_ids(named)
+    linked = await uow.incidents.linked_to(judged)
+    unlinked = await uow.incidents.unlinked(list(judged), environment, reach)
+
+    outcomes: list[Outcome] = []
+    for repo_id in judged:
+        evidence = Evidence(
+            segment=segments[repo_id],
+            rollbacks=rolled_back.get(repo_id, frozenset()),
+            remediations=remediations.get(repo_id, []),
+            remediated={d.id: d for d in remediated.get(repo_id, [])},
+            incidents=[*linked.get(repo_id, []), *unlinked.get(repo_id, [])],
+        )
+        outcomes += judge(evidence, start, end)
+    return outcomes
+
+
+def _judged(segment: Sequence[Deployment], start: datetime, end: datetime) -> list[str]:
+    return [
         d.id
         for d in segment
         if d.counted and d.finished_at is not None and start <= d.finished_at < end
     ]
-    if not judged:
-        return []
-    named = [d.remediates for d in segment if d.remediates is not None]
-    evidence = Evidence(
-        segment=segment,
-        rollbacks=await rollbacks(uow.failures, repo_id, segment),
-        remediations=await uow.failures.naming(repo_id, judged),
-        remediated={d.id: d for d in await uow.failures.by_ids(repo_id, named)},
-        incidents=[
-            *await uow.incidents.linked_to(repo_id, judged),
-            *await uow.incidents.unlinked(repo_id, environment, reach),
-        ],
-    )
-    return judge(evidence, start, end)
+
+
+def _named(segment: Sequence[Deployment]) -> list[str]:
+    return [d.remediates for d in segment if d.remediates is not None]

@@ -12,7 +12,7 @@ reach it.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
 
 from dora.domain.failures import ChainKey, chain_position
@@ -24,22 +24,40 @@ from dora.ports.repositories import TimeRange
 # last member holds it.
 INSTANT = timedelta(microseconds=1)
 
+Pair = tuple[Deployment, Deployment]
+
 
 async def rollbacks(
     reader: FailureEvidenceReader,
-    repo_id: int,
-    segment: Sequence[Deployment],
-) -> frozenset[str]:
-    """Return the ids of segment members that rolled back their predecessor."""
-    pairs = [
+    environment: str,
+    segments: Mapping[int, Sequence[Deployment]],
+) -> dict[int, frozenset[str]]:
+    """Return by repo the ids of members that rolled back their predecessor."""
+    pairs = {repo_id: _pairs(segment) for repo_id, segment in segments.items()}
+    pairs = {repo_id: found for repo_id, found in pairs.items() if found}
+    if not pairs:
+        return {}
+    returned = await reader.returns(list(pairs), environment, _span(pairs.values()))
+    return {
+        repo_id: await _rolled_back(reader, repo_id, found, returned.get(repo_id, {}))
+        for repo_id, found in pairs.items()
+    }
+
+
+def _pairs(segment: Sequence[Deployment]) -> list[Pair]:
+    return [
         (earlier, later)
         for earlier, later in itertools.pairwise(segment)
         if earlier.sha != later.sha and earlier.environment == later.environment
     ]
-    if not pairs:
-        return frozenset()
-    environment = pairs[0][0].environment
-    returned = await reader.returns(repo_id, environment, _span(pairs))
+
+
+async def _rolled_back(
+    reader: FailureEvidenceReader,
+    repo_id: int,
+    pairs: Sequence[Pair],
+    returned: Mapping[str, ChainKey],
+) -> frozenset[str]:
     found = set()
     for earlier, later in pairs:
         shipped_by = returned.get(later.id)
@@ -50,11 +68,17 @@ async def rollbacks(
     return frozenset(found)
 
 
-def _span(pairs: Sequence[tuple[Deployment, Deployment]]) -> TimeRange:
-    """Return the range that holds the later member of every pair."""
-    first, _ = chain_position(pairs[0][1])
-    last, _ = chain_position(pairs[-1][1])
-    return TimeRange(first, last + INSTANT)
+def _span(pairs: Iterable[Sequence[Pair]]) -> TimeRange:
+    """Return the range that holds the later member of every pair of every repo.
+
+    The segments all cover the same window, so one range over them all reads
+    little more than each repo's own: the extra members it names are never
+    looked up.
+    """
+    ordered = list(pairs)
+    first = min(chain_position(found[0][1]) for found in ordered)
+    last = max(chain_position(found[-1][1]) for found in ordered)
+    return TimeRange(first[0], last[0] + INSTANT)
 
 
 async def _reaches(

@@ -1,0 +1,108 @@
+"""Incidents over SQL, read for all the repos of a scope at once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dora.adapters.sql_support import (
+    batch_size,
+    batches,
+    by_repo,
+    conflict_insert,
+    wants,
+)
+from dora.adapters.sql_tables import IncidentRow
+from dora.domain.incidents import Incident
+from dora.ports.failures import IdsByRepo
+from dora.ports.repositories import TimeRange
+
+
+class SqlIncidentRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def upsert(self, repo_id: int, incident: Incident) -> tuple[Incident, bool]:
+        fields = _incident_fields(incident)
+        insert = (
+            conflict_insert(self.session, IncidentRow)
+            .values(repo_id=repo_id, external_id=incident.id, **fields)
+            .on_conflict_do_nothing(index_elements=["repo_id", "external_id"])
+            .returning(IncidentRow.id)
+        )
+        if await self.session.scalar(insert) is not None:
+            return incident, True
+
+        await self.session.execute(
+            update(IncidentRow)
+            .where(
+                IncidentRow.repo_id == repo_id,
+                IncidentRow.external_id == incident.id,
+            )
+            .values(**fields)
+        )
+        return incident, False
+
+    async def linked_to(self, wanted: IdsByRepo) -> dict[int, list[Incident]]:
+        kept = wants(wanted)
+        found: dict[int, list[Incident]] = {}
+        for repo_ids, ids in by_repo(wanted):
+            query = _incidents(repo_ids).where(_naming(ids))
+            for row in await self.session.scalars(query):
+                if (row.repo_id, row.deployment_id) in kept:
+                    found.setdefault(row.repo_id, []).append(_incident(row))
+        return found
+
+    async def unlinked(
+        self, repo_ids: Sequence[int], environment: str, during: TimeRange
+    ) -> dict[int, list[Incident]]:
+        found: dict[int, list[Incident]] = {}
+        for batch in batches(repo_ids, columns=1):
+            query = _incidents(batch).where(
+                IncidentRow.deployment_id.is_(None),
+                IncidentRow.environment == environment,
+                IncidentRow.started_at >= during.start,
+                IncidentRow.started_at < during.end,
+            )
+            for row in await self.session.scalars(query):
+                found.setdefault(row.repo_id, []).append(_incident(row))
+        return found
+
+
+def _naming(ids: Sequence[str]) -> ColumnElement[bool]:
+    # Asked about more ids than a statement holds (a long window), read every
+    # incident naming a deployment and keep the wanted ones: such incidents
+    # are few, and one read beats a statement per batch of ids.
+    if len(ids) > batch_size(columns=2):
+        return IncidentRow.deployment_id.is_not(None)
+    return IncidentRow.deployment_id.in_(ids)
+
+
+def _incidents(repo_ids: Sequence[int]) -> Select[IncidentRow]:
+    return (
+        select(IncidentRow)
+        .where(IncidentRow.repo_id.in_(repo_ids))
+        .order_by(IncidentRow.started_at, IncidentRow.id)
+    )
+
+
+def _incident_fields(incident: Incident) -> dict[str, Any]:
+    return {
+        "environment": incident.environment,
+        "started_at": incident.started_at,
+        "resolved_at": incident.resolved_at,
+        "deployment_id": incident.deployment_id,
+    }
+
+
+def _incident(row: IncidentRow) -> Incident:
+    return Incident(
+        id=row.external_id,
+        started_at=row.started_at,
+        environment=row.environment,
+        resolved_at=row.resolved_at,
+        deployment_id=row.deployment_id,
+    )
