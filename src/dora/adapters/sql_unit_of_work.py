@@ -77,7 +77,9 @@ class SqlUnitOfWork:
         await self.session.rollback()
 
     async def ping(self) -> None:
-        await self.session.execute(text("SELECT 1"))
+        # Reading the schema's revision, not just `SELECT 1`, also catches a
+        # database recreated empty under the running service.
+        await self.session.execute(text("SELECT version_num FROM alembic_version"))
 
     def _translate(self, error: BaseException) -> None:
         """Raise `Unavailable` in place of an error of an unreachable database."""
