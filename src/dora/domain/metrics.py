@@ -54,13 +54,7 @@ class LeadTime:
 
     @classmethod
     def of(cls, hours: Sequence[float]) -> LeadTime:
-        ordered = sorted(hours)
-        return cls(
-            changes=len(ordered),
-            avg_hours=statistics.mean(ordered),
-            median_hours=statistics.median(ordered),
-            p90_hours=statistics.percentile(ordered, 0.9),
-        )
+        return cls(len(hours), *statistics.summary(hours))
 
 
 @dataclass(frozen=True)

@@ -22,12 +22,7 @@ class RecoveryTime:
 
     @classmethod
     def of(cls, hours: Sequence[float]) -> RecoveryTime:
-        ordered = sorted(hours)
-        return cls(
-            avg_hours=statistics.mean(ordered),
-            median_hours=statistics.median(ordered),
-            p90_hours=statistics.percentile(ordered, 0.9),
-        )
+        return cls(*statistics.summary(hours))
 
 
 @dataclass(frozen=True)

@@ -26,3 +26,9 @@ def percentile(ordered: Sequence[float], fraction: float) -> float | None:
 
 def median(ordered: Sequence[float]) -> float | None:
     return percentile(ordered, 0.5)
+
+
+def summary(values: Sequence[float]) -> tuple[float | None, float | None, float | None]:
+    """Return the mean, median and 90th percentile of `values`, in any order."""
+    ordered = sorted(values)
+    return mean(ordered), median(ordered), percentile(ordered, 0.9)
