@@ -23,10 +23,10 @@ from dora.entrypoints.cli_support import (
     configure_logging,
     listen,
     run_with_container,
-    unit_of_work,
 )
 from dora.entrypoints.cli_tables import print_metrics
 from dora.entrypoints.settings import Settings
+from dora.entrypoints.wiring import unit_of_work
 from dora.service_layer import ingest
 from dora.service_layer.metrics import dora_metrics
 from dora.service_layer.queries import MetricsQuery

@@ -18,7 +18,8 @@ from dora.domain.validation import check_environment
 from dora.entrypoints import push_hook
 from dora.entrypoints.cli_moments import parse_cutoff, parse_moment
 from dora.entrypoints.cli_progress import commit_progress
-from dora.entrypoints.cli_support import run_with_container, unit_of_work
+from dora.entrypoints.cli_support import run_with_container
+from dora.entrypoints.wiring import unit_of_work
 from dora.service_layer.git_import import GitImport, import_git
 
 DEFAULT_URL = "http://127.0.0.1:8080"

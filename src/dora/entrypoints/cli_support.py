@@ -7,13 +7,12 @@ failures only through `fail`, so each command reads as parse, act, print.
 from __future__ import annotations
 
 import asyncio
-import inspect
 import logging
 import os
 import socket
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -24,7 +23,7 @@ from dora.domain.errors import (
     Unavailable,
 )
 from dora.entrypoints.settings import Settings
-from dora.ports.repositories import UnitOfWork
+from dora.entrypoints.wiring import settle
 
 if TYPE_CHECKING:
     from dora.container import Container
@@ -70,26 +69,11 @@ def run_with_container(work: Callable[[Container], Awaitable[T]]) -> T:
 
 
 async def _within(container: Container, work: Callable[[Container], Awaitable[T]]) -> T:
-    await _settle(container.init_resources())
+    await settle(container.init_resources())
     try:
         return await work(container)
     finally:
-        await _settle(container.shutdown_resources())
-
-
-async def unit_of_work(container: Container) -> UnitOfWork:
-    """Return a new unit of work of the container's storage."""
-    unit = container.uow()
-    # A factory that depends on an async resource hands out awaitables.
-    if inspect.isawaitable(unit):
-        unit = await unit
-    return cast("UnitOfWork", unit)
-
-
-async def _settle(result: Any) -> None:
-    # dependency-injector returns an awaitable only when a resource is async.
-    if inspect.isawaitable(result):
-        await result
+        await settle(container.shutdown_resources())
 
 
 def exit_status(error: DoraError) -> int:

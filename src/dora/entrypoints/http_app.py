@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import logging
 from collections.abc import AsyncIterator
 
@@ -13,6 +12,7 @@ from dora.entrypoints import http_handlers
 from dora.entrypoints.http_auth import auth_middleware
 from dora.entrypoints.http_errors import error_middleware
 from dora.entrypoints.settings import Settings
+from dora.entrypoints.wiring import settle
 
 logger = logging.getLogger(__name__)
 
@@ -41,10 +41,6 @@ def _log_access(settings: Settings) -> None:
 
 async def _resources(app: web.Application) -> AsyncIterator[None]:
     container = app[http_handlers.CONTAINER]
-    started = container.init_resources()
-    if inspect.isawaitable(started):
-        await started
+    await settle(container.init_resources())
     yield
-    stopped = container.shutdown_resources()
-    if inspect.isawaitable(stopped):
-        await stopped
+    await settle(container.shutdown_resources())

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import inspect
 import json
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
 from aiohttp import web
 
@@ -27,6 +26,7 @@ from dora.entrypoints.schemas import (
     parse,
 )
 from dora.entrypoints.settings import Settings
+from dora.entrypoints.wiring import unit_of_work
 from dora.ports.repositories import UnitOfWork
 from dora.service_layer import incidents, ingest, lookups, metrics
 from dora.service_layer.queries import MetricsQuery
@@ -167,12 +167,7 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def uow(request: web.Request) -> UnitOfWork:
-    unit = request.app[CONTAINER].uow()
-    # A factory that depends on an async resource (the engine) hands out
-    # awaitables; the in-memory override of the tests does not.
-    if inspect.isawaitable(unit):
-        unit = await unit
-    return cast(UnitOfWork, unit)
+    return await unit_of_work(request.app[CONTAINER])
 
 
 def recent_window(query: Mapping[str, str]) -> Window:

@@ -1,0 +1,31 @@
+"""Calls into the container that the REST app and the command line share.
+
+dependency-injector hands out awaitables from providers that depend on an
+async resource (the SQL engine), and plain values otherwise (the in-memory
+overrides of the tests); these calls hide the difference. The container is
+imported for typing only, so that `dora --help` loads no SQL library.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import TYPE_CHECKING, cast
+
+from dora.ports.repositories import UnitOfWork
+
+if TYPE_CHECKING:
+    from dora.container import Container
+
+
+async def settle(result: object) -> None:
+    """Await what `init_resources` or `shutdown_resources` returned, if needed."""
+    if inspect.isawaitable(result):
+        await result
+
+
+async def unit_of_work(container: Container) -> UnitOfWork:
+    """Return a new unit of work of the container's storage."""
+    unit = container.uow()
+    if inspect.isawaitable(unit):
+        unit = await unit
+    return cast("UnitOfWork", unit)
