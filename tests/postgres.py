@@ -68,3 +68,12 @@ def empty(url: URL) -> None:
         sql.Identifier(table.name) for table in Base.metadata.sorted_tables
     )
     execute(url, sql.SQL("TRUNCATE {} RESTART IDENTITY CASCADE").format(tables))
+
+
+def drop_connections(database: URL) -> None:
+    """Cut every connection to the database, as a server restart would."""
+    statement = sql.SQL(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+        " WHERE datname = {} AND pid <> pg_backend_pid()"
+    ).format(sql.Literal(database.database))
+    execute(database, statement)

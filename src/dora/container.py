@@ -7,8 +7,11 @@ from collections.abc import AsyncIterator
 from dependency_injector import containers, providers
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from dora.adapters.sql_change_feed import NoChangeFeed, PostgresChangeFeed
 from dora.adapters.sql_database import Limits, SqlUnitOfWork, open_engine
 from dora.entrypoints.settings import Settings
+from dora.ports.changes import ChangeFeed, ChangeObserver
+from dora.service_layer.answer_cache import AnswerCache
 
 
 async def _engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
@@ -21,6 +24,12 @@ async def _engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
         yield engine
     finally:
         await engine.dispose()
+
+
+def _change_feed(engine: AsyncEngine | None, observer: ChangeObserver) -> ChangeFeed:
+    if engine is not None and engine.dialect.name == "postgresql":
+        return PostgresChangeFeed(engine, observer)
+    return NoChangeFeed()
 
 
 class Container(containers.DeclarativeContainer):
@@ -37,3 +46,8 @@ class Container(containers.DeclarativeContainer):
     )
 
     uow = providers.Factory(SqlUnitOfWork, session_factory=session_factory)
+
+    # The server keeps fresh answers while the feed tells it of changes.
+    answers = providers.Singleton(AnswerCache)
+
+    change_feed = providers.Factory(_change_feed, engine=engine, observer=answers)

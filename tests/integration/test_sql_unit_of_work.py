@@ -8,7 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from psycopg import sql
 from sqlalchemy import URL
 
 from dora.adapters.sql_database import (
@@ -139,15 +138,6 @@ async def test_opening_an_unreachable_database_is_unavailable(
     await _let_failed_connections_stop(threads)
 
 
-def _drop_connections(database: URL) -> None:
-    """Cut every connection to the database, as a server restart would."""
-    statement = sql.SQL(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-        " WHERE datname = {} AND pid <> pg_backend_pid()"
-    ).format(sql.Literal(database.database))
-    postgres.execute(database, statement)
-
-
 @pytest.mark.postgres
 async def test_a_connection_lost_mid_transaction_is_unavailable_then_recovers(
     postgres_database: URL,
@@ -158,12 +148,12 @@ async def test_a_connection_lost_mid_transaction_is_unavailable_then_recovers(
     async def ping_across_a_restart() -> None:
         async with SqlUnitOfWork(sessions) as uow:
             await uow.ping()
-            _drop_connections(postgres_database)
+            postgres.drop_connections(postgres_database)
             await uow.ping()
 
     with pytest.raises(Unavailable):
         await ping_across_a_restart()
-    _drop_connections(postgres_database)
+    postgres.drop_connections(postgres_database)
     async with SqlUnitOfWork(sessions) as uow:
         await uow.ping()
     await engine.dispose()

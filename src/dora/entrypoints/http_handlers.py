@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from aiohttp import web
@@ -29,11 +30,14 @@ from dora.entrypoints.settings import Settings
 from dora.entrypoints.wiring import unit_of_work
 from dora.ports.repositories import UnitOfWork
 from dora.service_layer import incidents, ingest, lookups, metrics
+from dora.service_layer.answer_cache import AnswerCache, fresh_answer
 from dora.service_layer.queries import MetricsQuery
 from dora.service_layer.wire import deployment_json, incident_json, repo_json
 
 CONTAINER = web.AppKey("container", Container)
 SETTINGS = web.AppKey("settings", Settings)
+ANSWERS = web.AppKey("answers", AnswerCache)
+JSON = "application/json"
 REPO = "/api/v1/repos/{org}/{project}/{repo}"
 
 routes = web.RouteTableDef()
@@ -137,9 +141,9 @@ async def get_metrics(request: web.Request) -> web.Response:
     query = MetricsQuery.parse(request.query)
 
     # A fresh snapshot's stored text is the answer: no need to decode it.
-    stored = await metrics.stored_answer(await uow(request), query)
-    if stored is not None:
-        return web.Response(text=stored, content_type="application/json")
+    body = await fresh_answer(request.app[ANSWERS], partial(uow, request), query)
+    if body is not None:
+        return web.Response(body=body, content_type=JSON, charset="utf-8")
     answer = await metrics.dora_metrics(await uow(request), query)
 
     return web.json_response(answer)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import inspect
 from typing import TYPE_CHECKING, cast
 
+from dora.ports.changes import ChangeFeed
 from dora.ports.repositories import UnitOfWork
 
 if TYPE_CHECKING:
@@ -25,7 +26,13 @@ async def settle(result: object) -> None:
 
 async def unit_of_work(container: Container) -> UnitOfWork:
     """Return a new unit of work of the container's storage."""
-    unit = container.uow()
-    if inspect.isawaitable(unit):
-        unit = await unit
-    return cast("UnitOfWork", unit)
+    return cast("UnitOfWork", await _settled(container.uow()))
+
+
+async def change_feed(container: Container) -> ChangeFeed:
+    """Return the feed that tells the process of changes to its storage."""
+    return cast("ChangeFeed", await _settled(container.change_feed()))
+
+
+async def _settled(provided: object) -> object:
+    return await provided if inspect.isawaitable(provided) else provided
