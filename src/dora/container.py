@@ -7,7 +7,11 @@ from collections.abc import AsyncIterator
 from dependency_injector import containers, providers
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
-from dora.adapters.sql_change_feed import NoChangeFeed, PostgresChangeFeed
+from dora.adapters.sql_change_feed import (
+    NoChangeFeed,
+    PostgresChangeFeed,
+    SqliteChangeFeed,
+)
 from dora.adapters.sql_database import Limits, SqlUnitOfWork, open_engine
 from dora.entrypoints.settings import Settings
 from dora.ports.changes import ChangeFeed, ChangeObserver
@@ -27,8 +31,13 @@ async def _engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
 
 
 def _change_feed(engine: AsyncEngine | None, observer: ChangeObserver) -> ChangeFeed:
-    if engine is not None and engine.dialect.name == "postgresql":
+    if engine is None:
+        return NoChangeFeed()
+    if engine.dialect.name == "postgresql":
         return PostgresChangeFeed(engine, observer)
+    path = engine.url.database
+    if path and path != ":memory:":
+        return SqliteChangeFeed(path, observer)
     return NoChangeFeed()
 
 

@@ -80,6 +80,17 @@ def test_the_least_recently_asked_answer_goes_first() -> None:
     assert [cache.get(key(n)) for n in "abc"] == [b"1", None, b"3"]
 
 
+def test_a_recheck_that_saw_a_commit_drops_the_answers() -> None:
+    commits = [False, True, False]
+    cache = AnswerCache()
+    cache.live(lambda: commits.pop(0))
+    cache.keep(key("a"), b"1", cache.generation)
+
+    asked = [cache.get(key("a")) for _ in range(3)]
+
+    assert asked == [b"1", None, None]
+
+
 class CountingUnits:
     def __init__(self, platform: Platform) -> None:
         self.platform = platform

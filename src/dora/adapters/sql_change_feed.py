@@ -1,10 +1,14 @@
-"""PostgreSQL tells every listening process when data was committed.
+"""How a server hears that data was committed, by itself or anyone else.
 
-A trigger on `repos` (migration 0004) notifies the channel whenever a
-repo's data version moves, a repo appears or goes: every change of data
-that an answer depends on moves its repo's version. PostgreSQL delivers a
+PostgreSQL tells every listening process when data was committed. A
+trigger on `repos` (migration 0004) notifies the channel whenever a repo's
+data version moves, a repo appears or goes: every change of data that an
+answer depends on moves its repo's version. PostgreSQL delivers a
 notification once its transaction commits, to the connections that
 listen; one connection per process listens here and tells the observer.
+
+SQLite cannot tell, but it can be asked cheaply: `PRAGMA data_version`
+changes whenever another connection, of any process, has committed.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 from typing import Any
 
 import psycopg
@@ -93,6 +98,53 @@ class PostgresChangeFeed:
     def _lost(self) -> None:
         self._listening.clear()
         self.observer.lost()
+
+
+class SqliteChangeFeed:
+    """Asks a connection of its own before each look-up whether data changed.
+
+    The question is a read of the database's shared header that takes
+    microseconds, so it is asked on the event loop, not a worker thread.
+    """
+
+    def __init__(self, path: str, observer: ChangeObserver) -> None:
+        self.path = path
+        self.observer = observer
+        self._connection: sqlite3.Connection | None = None
+        self._version: int | None = None
+
+    async def start(self) -> None:
+        try:
+            # Only ever asked one pragma; it never waits for a lock.
+            self._connection = sqlite3.connect(self.path, timeout=0)
+        except sqlite3.Error as error:
+            logger.warning("answers not kept: cannot open %s: %s", self.path, error)
+            return
+        self._version = self._read()
+        self.observer.live(self._changed)
+
+    async def stop(self) -> None:
+        self.observer.lost()
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    def _changed(self) -> bool:
+        version = self._read()
+        changed = version is None or version != self._version
+        self._version = version
+        return changed
+
+    def _read(self) -> int | None:
+        """The data version; None, counted as a change, if it cannot be read."""
+        if self._connection is None:
+            return None
+        try:
+            row = self._connection.execute("PRAGMA data_version").fetchone()
+        except sqlite3.Error as error:
+            logger.warning("could not ask SQLite for its data version: %s", error)
+            return None
+        return int(row[0])
 
 
 class NoChangeFeed:

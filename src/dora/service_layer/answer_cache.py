@@ -4,10 +4,10 @@ A fresh snapshot costs one database round trip to find and check; a
 dashboard asks the same question many times a second. The process keeps
 the answers it read and drops them all when any data changes: its own
 writes drop them before their response is sent, and writes by other
-processes drop them when the storage's change feed tells of their commit.
-Without a live feed (SQLite, the in-memory store, a lost connection)
-nothing is kept, so an answer is never older than the last change the
-process could have heard of.
+processes drop them when the storage's change feed tells of their commit
+(PostgreSQL), or when the storage, asked before each look-up, says that
+someone committed since it was last asked (SQLite). Without a live feed
+(the in-memory store, a lost connection) nothing is kept.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
+from dora.ports.changes import Recheck
 from dora.ports.repositories import SnapshotKey, UnitOfWork
 from dora.service_layer.metrics import snapshot_key, stored_answer
 from dora.service_layer.queries import MetricsQuery
@@ -29,9 +30,12 @@ class AnswerCache:
         self.capacity = capacity
         self.generation = 0
         self.trusted = False
+        self._recheck: Recheck | None = None
         self._bodies: OrderedDict[SnapshotKey, bytes] = OrderedDict()
 
     def get(self, key: SnapshotKey) -> bytes | None:
+        if self._recheck is not None and self._recheck():
+            self.changed()
         body = self._bodies.get(key)
         if body is not None:
             self._bodies.move_to_end(key)
@@ -50,12 +54,14 @@ class AnswerCache:
         self.generation += 1
         self._bodies.clear()
 
-    def live(self) -> None:
+    def live(self, recheck: Recheck | None = None) -> None:
         self.changed()
+        self._recheck = recheck
         self.trusted = True
 
     def lost(self) -> None:
         self.trusted = False
+        self._recheck = None
         self.changed()
 
 
