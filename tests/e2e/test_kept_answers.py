@@ -11,6 +11,7 @@ import asyncio
 import inspect
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
@@ -47,6 +48,13 @@ def statements(engine: AsyncEngine) -> Iterator[list[str]]:
         event.remove(engine.sync_engine, "before_cursor_execute", record)
 
 
+async def seeded_and_kept(client: TestClient) -> Any:
+    """Seed the org and ask twice: computed, then read and kept."""
+    await seed(client)
+    await metrics(client, "org", "acme")
+    return await metrics(client, "org", "acme")
+
+
 async def served_in_time(client: TestClient, deployments: int) -> bool:
     """Ask until the answer counts `deployments`; False if it never did."""
     try:
@@ -68,9 +76,7 @@ async def other_process(aiohttp_client: ClientMaker, database_url: str) -> TestC
 
 
 async def test_a_kept_answer_costs_no_statement(client: TestClient) -> None:
-    await seed(client)
-    first = await metrics(client, "org", "acme")
-    await metrics(client, "org", "acme")
+    first = await seeded_and_kept(client)
 
     with statements(await engine_of(client)) as sent:
         again = await metrics(client, "org", "acme")
@@ -80,9 +86,7 @@ async def test_a_kept_answer_costs_no_statement(client: TestClient) -> None:
 
 
 async def test_the_next_question_after_a_write_sees_it(client: TestClient) -> None:
-    await seed(client)
-    await metrics(client, "org", "acme")
-    await metrics(client, "org", "acme")
+    await seeded_and_kept(client)
 
     await deploy(client, "acme/shop/web", "late", "w3", "2024-01-03T08:00:00Z")
     answer = await metrics(client, "org", "acme")
@@ -93,9 +97,7 @@ async def test_the_next_question_after_a_write_sees_it(client: TestClient) -> No
 async def test_a_write_through_another_process_is_seen(
     client: TestClient, other_process: TestClient
 ) -> None:
-    await seed(client)
-    await metrics(client, "org", "acme")
-    await metrics(client, "org", "acme")
+    await seeded_and_kept(client)
 
     await deploy(other_process, "acme/shop/web", "late", "w3", "2024-01-03T08:00:00Z")
 
@@ -107,9 +109,7 @@ async def test_a_write_drops_kept_answers_before_it_is_answered(
 ) -> None:
     # A feed that tells nothing: only the write itself can drop the answers.
     memory_client.app[ANSWERS].live()
-    await seed(memory_client)
-    await metrics(memory_client, "org", "acme")
-    await metrics(memory_client, "org", "acme")
+    await seeded_and_kept(memory_client)
 
     await deploy(memory_client, "acme/shop/web", "late", "w3", "2024-01-03T08:00:00Z")
     answer = await metrics(memory_client, "org", "acme")

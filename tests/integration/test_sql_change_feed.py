@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import URL
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from dora.adapters.sql_change_feed import PostgresChangeFeed
 from dora.adapters.sql_database import SqlUnitOfWork, open_engine, session_factory
@@ -70,6 +70,17 @@ async def feed(
     await following.stop()
 
 
+async def with_repo(
+    feed: tuple[PostgresChangeFeed, Observer], engine: AsyncEngine
+) -> tuple[Observer, async_sessionmaker[AsyncSession]]:
+    """Create the repo and wait until the feed told of it."""
+    _, observer = feed
+    units = session_factory(engine)
+    await ingest.put_repo(SqlUnitOfWork(units), PATH)
+    await observer.events_since(0, 2)
+    return observer, units
+
+
 async def test_a_new_repo_is_told(
     feed: tuple[PostgresChangeFeed, Observer], engine: AsyncEngine
 ) -> None:
@@ -84,10 +95,8 @@ async def test_a_new_repo_is_told(
 async def test_new_commits_are_told_once_committed(
     feed: tuple[PostgresChangeFeed, Observer], engine: AsyncEngine
 ) -> None:
-    _, observer = feed
-    units = session_factory(engine)
-    await ingest.put_repo(SqlUnitOfWork(units), PATH)
-    seen = len(await observer.events_since(0, 2))
+    observer, units = await with_repo(feed, engine)
+    seen = len(observer.events)
 
     await ingest.add_commits(SqlUnitOfWork(units), PATH, [commit("c1")])
 
@@ -97,10 +106,8 @@ async def test_new_commits_are_told_once_committed(
 async def test_a_read_is_not_told(
     feed: tuple[PostgresChangeFeed, Observer], engine: AsyncEngine
 ) -> None:
-    _, observer = feed
-    units = session_factory(engine)
-    await ingest.put_repo(SqlUnitOfWork(units), PATH)
-    told = await observer.events_since(0, 2)
+    observer, units = await with_repo(feed, engine)
+    told = list(observer.events)
 
     async with SqlUnitOfWork(units) as uow:
         await uow.repos.get(PATH)
