@@ -8,7 +8,7 @@ import pytest
 
 from dora.domain.model import Scope
 from dora.ports.repositories import SnapshotKey, UnitOfWork
-from dora.service_layer.answer_cache import AnswerCache, fresh_answer
+from dora.service_layer.answer_cache import CAPACITY, AnswerCache, fresh_answer
 from dora.service_layer.queries import MetricsQuery
 
 from .builders import REPO, Platform, deployment, linear_history
@@ -25,7 +25,7 @@ def key(name: str) -> SnapshotKey:
     )
 
 
-def trusted_cache(capacity: int = 8) -> AnswerCache:
+def trusted_cache(capacity: int = CAPACITY) -> AnswerCache:
     cache = AnswerCache(capacity)
     cache.live()
     return cache
@@ -70,14 +70,35 @@ def test_losing_the_feed_drops_the_answers_and_keeps_no_new_ones() -> None:
 
 
 def test_the_least_recently_asked_answer_goes_first() -> None:
-    cache = trusted_cache(capacity=2)
-    cache.keep(key("a"), b"1", cache.generation)
-    cache.keep(key("b"), b"2", cache.generation)
+    cache = trusted_cache(capacity=80)
+    for name in "abcdefgh":
+        cache.keep(key(name), name.encode() * 10, cache.generation)
     cache.get(key("a"))
 
-    cache.keep(key("c"), b"3", cache.generation)
+    cache.keep(key("i"), b"i" * 10, cache.generation)
 
-    assert [cache.get(key(n)) for n in "abc"] == [b"1", None, b"3"]
+    assert cache.get(key("a")) == b"a" * 10
+    assert cache.get(key("b")) is None
+    assert cache.get(key("i")) == b"i" * 10
+    assert cache.size == 80
+
+
+def test_an_answer_too_big_for_an_eighth_of_the_capacity_is_not_kept() -> None:
+    cache = trusted_cache(capacity=80)
+    cache.keep(key("a"), b"a" * 10, cache.generation)
+
+    cache.keep(key("b"), b"b" * 11, cache.generation)
+
+    assert (cache.get(key("a")), cache.get(key("b"))) == (b"a" * 10, None)
+
+
+def test_a_kept_answer_read_again_replaces_its_bytes() -> None:
+    cache = trusted_cache(capacity=80)
+    cache.keep(key("a"), b"a" * 10, cache.generation)
+
+    cache.keep(key("a"), b"a" * 4, cache.generation)
+
+    assert (cache.get(key("a")), cache.size) == (b"a" * 4, 4)
 
 
 def test_a_recheck_that_saw_a_commit_drops_the_answers() -> None:

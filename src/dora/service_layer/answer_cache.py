@@ -20,7 +20,8 @@ from dora.ports.repositories import SnapshotKey, UnitOfWork
 from dora.service_layer.metrics import snapshot_key, stored_answer
 from dora.service_layer.queries import MetricsQuery
 
-CAPACITY = 1024
+# Bytes of JSON kept at most; a window of a century by day is megabytes.
+CAPACITY = 64 * 1024 * 1024
 
 
 class AnswerCache:
@@ -28,6 +29,7 @@ class AnswerCache:
 
     def __init__(self, capacity: int = CAPACITY) -> None:
         self.capacity = capacity
+        self.size = 0
         self.generation = 0
         self.trusted = False
         self._recheck: Recheck | None = None
@@ -45,14 +47,18 @@ class AnswerCache:
         """Keep a body read in `generation`, unless data changed since."""
         if not self.trusted or generation != self.generation:
             return
+        if len(body) > self.capacity // 8:
+            return
+        self.size += len(body) - len(self._bodies.pop(key, b""))
         self._bodies[key] = body
-        self._bodies.move_to_end(key)
-        if len(self._bodies) > self.capacity:
-            self._bodies.popitem(last=False)
+        while self.size > self.capacity:
+            _, dropped = self._bodies.popitem(last=False)
+            self.size -= len(dropped)
 
     def changed(self) -> None:
         self.generation += 1
         self._bodies.clear()
+        self.size = 0
 
     def live(self, recheck: Recheck | None = None) -> None:
         self.changed()
