@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from dora.adapters.sql_change_feed import PostgresChangeFeed
+from dora.adapters.sql_change_feed import Listener, PostgresChangeFeed
 from dora.adapters.sql_database import SqlUnitOfWork, open_engine, session_factory
 from dora.domain.model import RepoPath
+from dora.ports.changes import Recheck
 from dora.service_layer import ingest
 from tests import postgres
 
@@ -26,12 +27,14 @@ PATH = RepoPath.parse("acme/shop/web")
 class Observer:
     def __init__(self) -> None:
         self.events: list[str] = []
+        self.recheck: Recheck | None = None
         self._grew = asyncio.Event()
 
     def changed(self) -> None:
         self._record("changed")
 
-    def live(self) -> None:
+    def live(self, recheck: Recheck | None = None) -> None:
+        self.recheck = recheck
         self._record("live")
 
     def lost(self) -> None:
@@ -146,3 +149,47 @@ async def test_stopping_leaves_the_observer_untrusting(
     await following.stop()
 
     assert observer.events[-1] == "lost"
+
+
+class SilentFeed(PostgresChangeFeed):
+    """A listener stuck past its first wait, with no error: a hung link."""
+
+    async def _tell(self, connection: Listener, for_s: float) -> None:
+        await asyncio.Event().wait()
+
+
+class UnansweredFeed(PostgresChangeFeed):
+    """A listener whose round trips never come back."""
+
+    async def _heartbeat(self, connection: Listener) -> None:
+        await asyncio.Event().wait()
+
+
+async def test_a_silent_listener_loses_trust_when_its_lease_ends(
+    engine: AsyncEngine,
+) -> None:
+    observer = Observer()
+    feed = SilentFeed(engine, observer, heartbeat_s=0.05, lease_s=0.3)
+    await feed.start()
+    await asyncio.wait_for(feed.listening(), WAIT_S)
+    assert observer.recheck is not None
+    trusted_at_first = observer.recheck()
+
+    await asyncio.sleep(0.5)
+
+    assert (trusted_at_first, observer.recheck()) == (False, True)
+    await feed.stop()
+
+
+async def test_an_unanswered_round_trip_is_a_lost_listener(
+    engine: AsyncEngine,
+) -> None:
+    observer = Observer()
+    feed = UnansweredFeed(engine, observer, retry_s=0.05, heartbeat_s=0.05)
+    await feed.start()
+    await asyncio.wait_for(feed.listening(), WAIT_S)
+
+    events = await observer.events_since(0, 3)
+
+    assert events == ["live", "lost", "live"]
+    await feed.stop()

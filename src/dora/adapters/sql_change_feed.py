@@ -14,9 +14,9 @@ changes whenever another connection, of any process, has committed.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import sqlite3
+import time
 from typing import Any
 
 import psycopg
@@ -26,8 +26,17 @@ from dora.ports.changes import ChangeObserver
 
 logger = logging.getLogger(__name__)
 
+Listener = psycopg.AsyncConnection[Any]
+
 CHANNEL = "dora_changes"
 RETRY_S = 1.0
+# A listener proves itself alive by a round trip this often; until the next
+# proof is due (and a little after), answers may be kept. A listener that
+# stops hearing, with no error to tell (a hung link), so costs kept answers
+# their trust within LEASE_S.
+HEARTBEAT_S = 1.0
+LEASE_S = 3.0
+STOP_S = 5.0
 # A listener that only reads notices a dead peer only by keepalives.
 KEEPALIVES = {
     "keepalives": 1,
@@ -41,13 +50,21 @@ class PostgresChangeFeed:
     """Listens on its own connection, reconnecting after losing it."""
 
     def __init__(
-        self, engine: AsyncEngine, observer: ChangeObserver, retry_s: float = RETRY_S
+        self,
+        engine: AsyncEngine,
+        observer: ChangeObserver,
+        retry_s: float = RETRY_S,
+        heartbeat_s: float = HEARTBEAT_S,
+        lease_s: float = LEASE_S,
     ) -> None:
         self.engine = engine
         self.observer = observer
         self.retry_s = retry_s
+        self.heartbeat_s = heartbeat_s
+        self.lease_s = lease_s
         self._task: asyncio.Task[None] | None = None
         self._listening = asyncio.Event()
+        self._trusted_until = 0.0
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._follow(), name="dora change feed")
@@ -56,9 +73,10 @@ class PostgresChangeFeed:
         if self._task is None:
             return
         self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
+        # A listener stuck on a hung link is left behind rather than awaited.
+        await asyncio.wait({self._task}, timeout=STOP_S)
         self._task = None
+        self._lost()
 
     async def listening(self) -> None:
         """Wait until the feed listens (for tests and start-up)."""
@@ -80,13 +98,32 @@ class PostgresChangeFeed:
     async def _listen(self) -> None:
         async with await self._connect() as connection:
             await connection.execute(f"LISTEN {CHANNEL}")
-            self.observer.live()
+            self._renew()
+            self.observer.live(self._expired)
             self._listening.set()
             logger.info("change feed listening on channel %s", CHANNEL)
-            async for _ in connection.notifies():
-                self.observer.changed()
+            while True:
+                await self._tell(connection, self.heartbeat_s)
+                await asyncio.wait_for(self._heartbeat(connection), self.heartbeat_s)
+                # What arrived with the round trip is told before the renewal.
+                await self._tell(connection, 0)
+                self._renew()
 
-    async def _connect(self) -> psycopg.AsyncConnection[Any]:
+    async def _tell(self, connection: Listener, for_s: float) -> None:
+        async for _ in connection.notifies(timeout=for_s):
+            self.observer.changed()
+
+    async def _heartbeat(self, connection: Listener) -> None:
+        await connection.execute("SELECT 1")
+
+    def _renew(self) -> None:
+        self._trusted_until = time.monotonic() + self.lease_s
+
+    def _expired(self) -> bool:
+        """Asked before each look-up: has the listener gone quiet too long?"""
+        return time.monotonic() > self._trusted_until
+
+    async def _connect(self) -> Listener:
         # The engine's address, as libpq spells it (without the driver's name).
         url = self.engine.url.set(drivername="postgresql")
         params: dict[str, Any] = {**KEEPALIVES, "connect_timeout": 5}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -11,7 +12,12 @@ from typing import Any
 from aiohttp import web
 
 from dora.container import Container
-from dora.domain.errors import InvalidParameter, InvalidPayload, Problem
+from dora.domain.errors import (
+    InvalidParameter,
+    InvalidPayload,
+    Problem,
+    Unavailable,
+)
 from dora.domain.model import DEFAULT_ENVIRONMENT, SHA, RepoPath
 from dora.domain.validation import check_environment
 from dora.domain.window import Window, parse_zone
@@ -165,7 +171,15 @@ async def openapi_json(request: web.Request) -> web.Response:
 
 @routes.get("/healthz")
 async def healthz(request: web.Request) -> web.Response:
-    await metrics.ping(await uow(request))
+    # A hung link raises no error of its own: a probe must answer in time.
+    settings = request.app[SETTINGS]
+    try:
+        async with asyncio.timeout(settings.connect_timeout_s):
+            await metrics.ping(await uow(request))
+    except TimeoutError:
+        raise Unavailable(
+            f"database: no answer within {settings.connect_timeout_s} s"
+        ) from None
 
     return web.json_response({"status": "ok"})
 
