@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from multidict import MultiDict
 
 from dora.domain.errors import InvalidParameter
 from dora.domain.metrics import LeadTimeFrom
@@ -130,3 +131,20 @@ def test_parameters_given_are_read() -> None:
     assert query.environment == "staging"
     assert query.tz_name == "Europe/Berlin"
     assert query.lead_time_from is LeadTimeFrom.AUTHORED
+
+
+@pytest.mark.parametrize("name", ["enviroment", "lead_time_form", "_"])
+def test_a_name_the_question_does_not_have_is_refused(name: str) -> None:
+    message = refusal(**{name: "staging"})
+
+    assert names(message, name)
+
+
+def test_a_parameter_given_twice_is_refused() -> None:
+    params = MultiDict({**VALID, "granularity": "day"})
+    params.add("granularity", "month")
+
+    with pytest.raises(InvalidParameter) as raised:
+        MetricsQuery.parse(params)
+
+    assert names(raised.value.message, "granularity")

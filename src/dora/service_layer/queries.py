@@ -38,6 +38,7 @@ class MetricsQuery:
     @classmethod
     def parse(cls, params: Mapping[str, object]) -> MetricsQuery:
         """Build a query from request parameters, naming any bad one."""
+        _check_names(params)
         scope = Scope.parse(_required(params, "scope"), _required(params, "id"))
         window = Window.parse(
             _required(params, "from"),
@@ -64,6 +65,25 @@ class MetricsQuery:
     @property
     def tz_name(self) -> str:
         return str(self.window.tz.key)
+
+
+def _check_names(params: Mapping[str, object]) -> None:
+    """Refuse a name the question does not have, or one given twice.
+
+    A misspelt `enviroment` would otherwise be answered, wrongly, for
+    production.
+    """
+    for name in params:
+        if name not in KNOWN:
+            known = ", ".join(sorted(KNOWN))
+            raise InvalidParameter(f"{name}: not a parameter of the question ({known})")
+    # Query strings can repeat a name; which value was meant is unclear.
+    values_of = getattr(params, "getall", None)
+    if values_of is None:
+        return
+    for name in KNOWN:
+        if len(values_of(name, ())) > 1:
+            raise InvalidParameter(f"{name}: given more than once")
 
 
 def _compare(text: str) -> str | None:
