@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Callable
 
 from dora.adapters.sql_database import SqlUnitOfWork
+from dora.domain.failures import chain_position
 from dora.domain.incidents import Incident
 from dora.domain.model import Repo, Status
 from dora.ports.repositories import TimeRange
@@ -116,29 +117,31 @@ async def test_the_chain_around_a_range_has_one_member_on_each_side(
     assert attempts == [at("2024-01-05T10:00:00Z")]
 
 
-async def test_lineage_gives_parents_and_the_first_shipment(
+async def test_lineage_shipped_gives_the_commits_first_shipped_in_a_span(
     uow_factory: UowFactory,
 ) -> None:
     repo = await _repo(uow_factory)
-    await ingest.add_commits(uow_factory(), PATH, [commit("a"), commit("b", "a")])
-    first, _ = await ingest.record_deployment(
-        uow_factory(), PATH, deployment("d1", "a")
-    )
-    await ingest.record_deployment(
-        uow_factory(), PATH, deployment("d2", "b", "2024-01-03T10:00:00Z")
-    )
+    history = [commit("a"), commit("b", "a"), commit("c", "b"), commit("d", "c")]
+    await ingest.add_commits(uow_factory(), PATH, history)
+    recorded = [
+        await ingest.record_deployment(
+            uow_factory(),
+            PATH,
+            deployment(f"d{day}", name, f"2024-01-0{day}T10:00:00Z"),
+        )
+        for day, name in ((2, "a"), (3, "b"), (4, "c"), (5, "d"))
+    ]
+    second, third = (chain_position(stored) for stored, _ in recorded[1:3])
     async with uow_factory() as uow:
         await attribute(uow, repo)
         await uow.commit()
 
     async with uow_factory() as uow:
-        found = await uow.failures.lineage(
-            repo.id, "production", [sha("a"), sha("b"), sha("unknown")]
-        )
+        found = await uow.failures.lineage_shipped(repo.id, "production", second, third)
 
-    assert set(found) == {sha("a"), sha("b")}
-    assert found[sha("b")].parents == (sha("a"),)
-    assert found[sha("a")].shipped_by == (at("2024-01-02T10:00:00Z"), first.seq)
+    assert set(found) == {sha("b"), sha("c")}
+    assert found[sha("c")].parents == (sha("b"),)
+    assert found[sha("b")].shipped_by == second
 
 
 async def test_returns_name_members_deploying_a_commit_shipped_before(

@@ -136,15 +136,14 @@ class MemoryFailureEvidenceReader:
                 returned[d.id] = first
         return returned
 
-    async def lineage(
-        self, repo_id: int, environment: str, shas: Sequence[str]
+    async def lineage_shipped(
+        self, repo_id: int, environment: str, since: ChainKey, until: ChainKey
     ) -> dict[str, Lineage]:
-        shipped_by = self._shipped_by(repo_id, environment)
         commits = self.db.commits[repo_id]
         return {
-            sha: Lineage(commits[sha].parents, shipped_by.get(sha))
-            for sha in shas
-            if sha in commits
+            sha: Lineage(commits[sha].parents, position)
+            for sha, position in self._shipped_by(repo_id, environment).items()
+            if since <= position <= until and sha in commits
         }
 
     def _shipped_by(self, repo_id: int, environment: str) -> dict[str, ChainKey]:

@@ -127,29 +127,35 @@ class SqlFailureEvidenceReader:
                         found[repo_id, sha] = (finished_at, seq)
         return found
 
-    async def lineage(
-        self, repo_id: int, environment: str, shas: Sequence[str]
+    async def lineage_shipped(
+        self, repo_id: int, environment: str, since: ChainKey, until: ChainKey
     ) -> dict[str, Lineage]:
-        shipped = and_(
-            ShippedChangeRow.repo_id == CommitRow.repo_id,
-            ShippedChangeRow.sha == CommitRow.sha,
-            ShippedChangeRow.environment == environment,
+        # The index on (repo, environment, finished_at) narrows by time; the
+        # few rows at either end instant are sorted out by sequence here.
+        query = (
+            select(
+                CommitRow.sha,
+                CommitRow.parents,
+                ShippedChangeRow.finished_at,
+                ShippedChangeRow.deployment_pk,
+            )
+            .join(
+                CommitRow,
+                and_(
+                    CommitRow.repo_id == ShippedChangeRow.repo_id,
+                    CommitRow.sha == ShippedChangeRow.sha,
+                ),
+            )
+            .where(
+                ShippedChangeRow.repo_id == repo_id,
+                ShippedChangeRow.environment == environment,
+                ShippedChangeRow.finished_at.between(since[0], until[0]),
+            )
         )
         found: dict[str, Lineage] = {}
-        for batch in batches(list(dict.fromkeys(shas)), columns=1):
-            query = (
-                select(
-                    CommitRow.sha,
-                    CommitRow.parents,
-                    ShippedChangeRow.finished_at,
-                    ShippedChangeRow.deployment_pk,
-                )
-                .outerjoin(ShippedChangeRow, shipped)
-                .where(CommitRow.repo_id == repo_id, CommitRow.sha.in_(batch))
-            )
-            for sha, parents, finished_at, seq in await self.session.execute(query):
-                position = None if seq is None else (finished_at, seq)
-                found[sha] = Lineage(tuple(parents.split()), position)
+        for sha, parents, finished_at, seq in await self.session.execute(query):
+            if since <= (finished_at, seq) <= until:
+                found[sha] = Lineage(tuple(parents.split()), (finished_at, seq))
         return found
 
 

@@ -26,7 +26,7 @@ class Lineage:
     """A commit's parents, and where in a chain it was first shipped."""
 
     parents: tuple[str, ...]
-    shipped_by: ChainKey | None
+    shipped_by: ChainKey
 
 
 class IncidentRepository(Protocol):
@@ -66,7 +66,7 @@ class FailureEvidenceReader(Protocol):
     ) -> dict[int, dict[str, ChainKey]]:
         """Return, by repo and member id, where an earlier member shipped its sha."""
 
-    async def lineage(
-        self, repo_id: int, environment: str, shas: Sequence[str]
+    async def lineage_shipped(
+        self, repo_id: int, environment: str, since: ChainKey, until: ChainKey
     ) -> dict[str, Lineage]:
-        """Return the known commits among `shas` with their first shipment."""
+        """Return the commits first shipped from `since` to `until`, both in."""

@@ -4,9 +4,10 @@ A deployment rolls back its predecessor when its sha is a proper ancestor of
 the predecessor's. The stored attribution answers most pairs at once: a
 deployment whose sha was first shipped by itself moved forward, and one read
 leaves those out; one whose sha was first shipped by the predecessor went
-back. Only a return to a commit shipped earlier still needs a walk, and that
-walk skips every commit shipped before the target was: such a commit cannot
-reach it.
+back. Only a return to a commit shipped earlier still needs a walk, and a
+walk skips every commit shipped before its target was: such a commit cannot
+reach it. So the commits first shipped between the earliest target and the
+latest start are all the walks of a repo can visit, read in one statement.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from datetime import timedelta
 
 from dora.domain.failures import ChainKey, chain_position
 from dora.domain.model import Deployment
-from dora.ports.failures import FailureEvidenceReader
+from dora.ports.failures import FailureEvidenceReader, Lineage
 from dora.ports.repositories import TimeRange
 
 # The smallest step of a stored instant: a range ending this far after the
@@ -39,7 +40,9 @@ async def rollbacks(
         return {}
     returned = await reader.returns(list(pairs), environment, _span(pairs.values()))
     return {
-        repo_id: await _rolled_back(reader, repo_id, found, returned.get(repo_id, {}))
+        repo_id: await _rolled_back(
+            reader, repo_id, environment, found, returned.get(repo_id, {})
+        )
         for repo_id, found in pairs.items()
     }
 
@@ -55,16 +58,29 @@ def _pairs(segment: Sequence[Deployment]) -> list[Pair]:
 async def _rolled_back(
     reader: FailureEvidenceReader,
     repo_id: int,
+    environment: str,
     pairs: Sequence[Pair],
     returned: Mapping[str, ChainKey],
 ) -> frozenset[str]:
-    found = set()
+    found: set[str] = set()
+    walks: list[tuple[Pair, ChainKey]] = []
     for earlier, later in pairs:
         shipped_by = returned.get(later.id)
-        if shipped_by is not None and await _reaches(
-            reader, repo_id, earlier, later.sha, shipped_by
-        ):
+        if shipped_by is None or shipped_by > chain_position(earlier):
+            continue
+        if shipped_by == chain_position(earlier):
             found.add(later.id)
+        else:
+            walks.append(((earlier, later), shipped_by))
+    if walks:
+        since = min(shipped_by for _, shipped_by in walks)
+        until = max(chain_position(earlier) for (earlier, _), _ in walks)
+        lineage = await reader.lineage_shipped(repo_id, environment, since, until)
+        found.update(
+            later.id
+            for (earlier, later), shipped_by in walks
+            if _reaches(lineage, earlier.sha, later.sha, shipped_by)
+        )
     return frozenset(found)
 
 
@@ -81,41 +97,26 @@ def _span(pairs: Iterable[Sequence[Pair]]) -> TimeRange:
     return TimeRange(first[0], last[0] + INSTANT)
 
 
-async def _reaches(
-    reader: FailureEvidenceReader,
-    repo_id: int,
-    earlier: Deployment,
-    sha: str,
-    shipped_by: ChainKey,
+def _reaches(
+    lineage: Mapping[str, Lineage], start: str, sha: str, shipped_by: ChainKey
 ) -> bool:
-    """Whether `sha`, first shipped at `shipped_by`, is an ancestor of earlier's."""
-    here = chain_position(earlier)
-    if shipped_by > here:
-        return False
-    if shipped_by == here:
-        return True
-    return await _walk(reader, repo_id, earlier, sha, shipped_by)
+    """Whether `sha`, first shipped at `shipped_by`, is an ancestor of `start`.
 
-
-async def _walk(
-    reader: FailureEvidenceReader,
-    repo_id: int,
-    earlier: Deployment,
-    sha: str,
-    shipped_by: ChainKey,
-) -> bool:
-    frontier = [earlier.sha]
+    Every ancestor of `start` is in `lineage` unless it was first shipped
+    before the earliest target of the repo's walks; one shipped before this
+    target cannot reach it either.
+    """
+    frontier = [start]
     seen = set(frontier)
     while frontier:
-        found = await reader.lineage(repo_id, earlier.environment, frontier)
-        frontier = []
-        for lineage in found.values():
-            # A commit shipped before the target was cannot reach it.
-            if lineage.shipped_by is None or lineage.shipped_by < shipped_by:
-                continue
-            if sha in lineage.parents:
-                return True
-            fresh = [p for p in lineage.parents if p not in seen]
-            seen.update(fresh)
-            frontier.extend(fresh)
+        parents = [
+            parent
+            for current in frontier
+            if current in lineage and lineage[current].shipped_by >= shipped_by
+            for parent in lineage[current].parents
+        ]
+        if sha in parents:
+            return True
+        frontier = [p for p in dict.fromkeys(parents) if p not in seen]
+        seen.update(frontier)
     return False
