@@ -77,6 +77,16 @@ async def test_a_commit_cannot_be_its_own_parent(memory_client: TestClient) -> N
     assert "own parent" in answer["error"]["message"]
 
 
+async def test_a_parent_named_twice_is_stored_once(memory_client: TestClient) -> None:
+    item = {**commit("c2"), "parents": [sha_of("c1"), sha_of("c1")]}
+
+    status, _ = await post(memory_client, "/commits", {"commits": [item]})
+    stored = await memory_client.get(f"{REPO}/commits/{sha_of('c2')}")
+
+    assert status == 200
+    assert (await stored.json())["parents"] == [sha_of("c1")]
+
+
 async def test_a_deployment_cannot_start_after_it_finished(
     memory_client: TestClient,
 ) -> None:

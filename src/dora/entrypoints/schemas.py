@@ -102,7 +102,8 @@ class CommitIn(Wire):
     def to_domain(self) -> Commit:
         return Commit(
             sha=self.sha,
-            parents=tuple(self.parents),
+            # A parent named twice is still one parent.
+            parents=tuple(dict.fromkeys(self.parents)),
             committed_at=self.committed_at,
             authored_at=self.authored_at or self.committed_at,
         )
