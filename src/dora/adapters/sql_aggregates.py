@@ -97,8 +97,8 @@ async def lead_time_figures(
     periods = len(window.periods(granularity))
     series = [_lead_time(found.get(index)) for index in range(1, periods + 1)]
     total = found.get(None)
-    clamped = 0 if total is None else total[2]
-    return LeadTimes(_lead_time(total), series, clamped)
+    negative = 0 if total is None else total[2]
+    return LeadTimes(_lead_time(total), series, negative)
 
 
 def _lead_times(
