@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, select, union_all
+from sqlalchemy import ColumnElement, Select, and_, exists, select, tuple_, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dora.adapters.sql_support import batch_size, batches, by_repo, table, wants
@@ -58,15 +58,14 @@ class SqlFailureEvidenceReader:
         return found
 
     async def by_ids(self, wanted: IdsByRepo) -> dict[int, list[Deployment]]:
-        kept = wants(wanted)
+        # By (repo, id) pairs: ids repeat from repo to repo, and naming the
+        # repos and the ids apart would read every repo's deployment of each.
+        key = tuple_(DEPLOYMENTS.c.repo_id, DEPLOYMENTS.c.external_id)
         found: dict[int, list[Deployment]] = {}
-        for repo_ids, all_ids in by_repo(wanted):
-            for ids in batches(all_ids, columns=2):
-                query = _deployments(repo_ids).where(DEPLOYMENTS.c.external_id.in_(ids))
-                for repo_id, *row in await self.session.execute(query):
-                    deployment = _deployment(row)
-                    if (repo_id, deployment.id) in kept:
-                        found.setdefault(repo_id, []).append(deployment)
+        for pairs in batches(sorted(wants(wanted)), columns=2):
+            query = select(DEPLOYMENTS.c.repo_id, *COLUMNS).where(key.in_(pairs))
+            for repo_id, *row in await self.session.execute(query):
+                found.setdefault(repo_id, []).append(_deployment(row))
         return found
 
     async def failed_attempts(
