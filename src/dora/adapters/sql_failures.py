@@ -19,7 +19,7 @@ from dora.adapters.sql_tables import (
     RepoRow,
     ShippedChangeRow,
 )
-from dora.domain.failures import ChainKey, chain_position
+from dora.domain.failures import ChainKey
 from dora.domain.model import Deployment, Status
 from dora.ports.failures import IdsByRepo, Lineage
 from dora.ports.repositories import TimeRange
@@ -27,6 +27,8 @@ from dora.ports.repositories import TimeRange
 DEPLOYMENTS = table(DeploymentRow)
 SHIPPED = table(ShippedChangeRow)
 REPOS = table(RepoRow)
+# A dict look-up, not an enum's call, for each of thousands of rows.
+STATUSES = {status.value: status for status in Status}
 
 
 class SqlFailureEvidenceReader:
@@ -38,13 +40,15 @@ class SqlFailureEvidenceReader:
     ) -> dict[int, list[Deployment]]:
         found: dict[int, list[Deployment]] = {}
         for batch in batches(repo_ids, columns=1):
-            # One round trip; the parts cover disjoint times, so sorting a
-            # repo's rows restores its chain's order whatever the union gives.
+            # One round trip, ordered by the database: in chain order by repo.
             parts = _around(batch, environment, during)
-            query = union_all(*(select(part.subquery()) for part in parts))
+            union = union_all(*(select(part.subquery()) for part in parts)).subquery()
+            query = select(union).order_by(
+                union.c.repo_id, union.c.finished_at, union.c.id
+            )
             for repo_id, *row in await self.session.execute(query):
                 found.setdefault(repo_id, []).append(_deployment(row))
-        return {r: sorted(m, key=chain_position) for r, m in found.items()}
+        return found
 
     async def naming(self, wanted: IdsByRepo) -> dict[int, list[Deployment]]:
         kept = wants(wanted)
@@ -276,7 +280,7 @@ def _deployment(row: Any) -> Deployment:
         id=external_id,
         sha=sha,
         environment=environment,
-        status=Status(status),
+        status=STATUSES[status],
         finished_at=finished_at,
         started_at=started_at,
         baseline=baseline,
