@@ -82,23 +82,28 @@ async def lead_time_figures(
     start: LeadTimeFrom,
 ) -> LeadTimes:
     rows = _lead_times(repo_ids, environment, window, granularity, start).subquery()
+    found = {row[0]: row[1:] for row in await session.execute(_summaries(rows))}
+    # The rollup's row of every period together has no period.
+    total = found.get(None)
+    periods = range(1, len(window.periods(granularity)) + 1)
+    return LeadTimes(
+        _lead_time(total),
+        [_lead_time(found.get(index)) for index in periods],
+        0 if total is None else total[2],
+    )
+
+
+def _summaries(rows: Any) -> Any:
+    """Count, exact sum, negatives, median and p90 by period and in total."""
     clamped = func.greatest(rows.c.micros, 0)
     hours = cast(clamped, DOUBLE) / literal(float(US_PER_HOUR), DOUBLE)
-    fractions = _array([0.5, 0.9], DOUBLE)
-    query = select(
+    return select(
         rows.c.period,
         func.count(),
         func.sum(clamped),
         func.count().filter(rows.c.micros < 0),
-        func.percentile_cont(fractions).within_group(hours),
+        func.percentile_cont(_array([0.5, 0.9], DOUBLE)).within_group(hours),
     ).group_by(func.rollup(rows.c.period))
-    # The rollup's row of every period together has no period.
-    found = {row[0]: row[1:] for row in await session.execute(query)}
-    periods = len(window.periods(granularity))
-    series = [_lead_time(found.get(index)) for index in range(1, periods + 1)]
-    total = found.get(None)
-    negative = 0 if total is None else total[2]
-    return LeadTimes(_lead_time(total), series, negative)
 
 
 def _lead_times(
