@@ -243,12 +243,13 @@ def _idle(repo_ids: Sequence[int], environment: str, during: TimeRange) -> Selec
     """Return the chain members in range that shipped no change of their own."""
     # A member whose sha was shipped before ships nothing itself, so the
     # members that shipped nothing are the few to look up. Both sides of
-    # that anti-join are read by finish time, through their indexes.
+    # that anti-join are read by finish time, through their indexes: a
+    # member's changes carry its own finish time, so each probe reads its
+    # changes only, not every change of the range.
     shipped_some = exists().where(
         SHIPPED.c.repo_id == DEPLOYMENTS.c.repo_id,
         SHIPPED.c.environment == environment,
-        SHIPPED.c.finished_at >= during.start,
-        SHIPPED.c.finished_at < during.end,
+        SHIPPED.c.finished_at == DEPLOYMENTS.c.finished_at,
         SHIPPED.c.deployment_pk == DEPLOYMENTS.c.id,
     )
     return select(
