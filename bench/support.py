@@ -49,6 +49,33 @@ def scratch_database() -> Iterator[URL]:
             connection.execute(drop.format(name))
 
 
+@contextmanager
+def kept_database(name: str) -> Iterator[tuple[URL, bool]]:
+    """Open the named PostgreSQL database, creating it if missing; keep it.
+
+    Yields its URL and whether it existed, so a benchmark can skip loading
+    data it loaded in an earlier run. Dropping it is left to the caller.
+    """
+    server = maintenance_url()
+    with psycopg.connect(libpq(server), autocommit=True) as connection:
+        found = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
+        ).fetchone()
+        if found is None:
+            connection.execute(
+                sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+            )
+    try:
+        yield server.set(database=name), found is not None
+    except BaseException:
+        # A load cut short must not pass for a loaded database next time.
+        if found is None:
+            with psycopg.connect(libpq(server), autocommit=True) as connection:
+                drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+                connection.execute(drop.format(sql.Identifier(name)))
+        raise
+
+
 def shared_dir() -> Path:
     """The shared folder: DORA_SHARED_DIR, else ../shared beside the checkout."""
     configured = os.environ.get("DORA_SHARED_DIR")

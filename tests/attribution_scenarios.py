@@ -194,7 +194,7 @@ def expected_answer(
         if d.counted and d.environment == environment and d.finished_at is not None
     ]
     lead_times = [
-        Change(c.finished_at, c.lead_time_seconds())
+        Change.between(c.finished_at, c.committed_at)
         for c in changes
         if c.counted and c.environment == environment
     ]

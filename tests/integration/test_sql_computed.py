@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 
 from dora.adapters.sql_database import SqlUnitOfWork
+from dora.domain.lead_times import US_PER_HOUR
 from dora.domain.metrics import Change, LeadTimeFrom
 from dora.domain.model import RepoPath, Scope, ScopeType, ShippedChange
 from dora.ports.repositories import ScopeVersion, Snapshot, SnapshotKey
@@ -82,8 +83,8 @@ async def test_lead_times_measure_from_commit_or_authoring(
         )
 
     finished = at("2024-01-10T12:00:00Z")
-    assert committed == [Change(finished, 12 * 3600.0)]
-    assert authored == [Change(finished, 36 * 3600.0)]
+    assert committed == [Change(finished, 12 * US_PER_HOUR)]
+    assert authored == [Change(finished, 36 * US_PER_HOUR)]
 
 
 async def test_lead_times_keep_counted_changes_of_the_environment_and_window(
@@ -117,7 +118,7 @@ async def test_lead_times_stay_raw_when_negative(uow_factory: UowFactory) -> Non
         changes = await uow.changes.lead_times(
             [repo_id], "production", january(), LeadTimeFrom.COMMITTED
         )
-    assert [c.lead_time_seconds for c in changes] == [-3600.0]
+    assert [c.lead_time_us for c in changes] == [-US_PER_HOUR]
 
 
 async def test_first_shipments_of_a_commit_are_found_per_environment(

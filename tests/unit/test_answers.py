@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from dora.domain.lead_times import US_PER_HOUR as HOUR
+from dora.domain.lead_times import US_PER_SECOND
 from dora.domain.metrics import Change, DeployedAt, measure
 from dora.domain.window import Granularity, Window
 
@@ -62,7 +64,7 @@ def test_series_holds_empty_periods_with_zeros_and_no_lead_time() -> None:
     finished = at("2024-01-16T10:00:00Z")
 
     figures = measure(
-        window, Granularity.WEEK, [DeployedAt(finished)], [Change(finished, 7200.0)]
+        window, Granularity.WEEK, [DeployedAt(finished)], [Change(finished, 2 * HOUR)]
     )
 
     empty = figures.series[0]
@@ -115,9 +117,9 @@ def test_series_statistics_are_taken_within_each_period() -> None:
     window = Window.parse("2024-01-01", "2024-01-14")
     week_one, week_two = at("2024-01-03T10:00:00Z"), at("2024-01-10T10:00:00Z")
     changes = [
-        Change(week_one, 3600.0),
-        Change(week_one, 3 * 3600.0),
-        Change(week_two, 10 * 3600.0),
+        Change(week_one, HOUR),
+        Change(week_one, 3 * HOUR),
+        Change(week_two, 10 * HOUR),
     ]
 
     figures = measure(window, Granularity.WEEK, [], changes)
@@ -164,8 +166,8 @@ async def test_project_rollup_takes_only_the_repos_beneath_it(
 def test_clamped_lead_times_are_counted_only_within_the_window() -> None:
     window = Window.parse("2024-01-01", "2024-01-31")
     changes = [
-        Change(at("2024-01-10T10:00:00Z"), -60.0),
-        Change(at("2024-02-01T00:00:00Z"), -60.0),
+        Change(at("2024-01-10T10:00:00Z"), -60 * US_PER_SECOND),
+        Change(at("2024-02-01T00:00:00Z"), -60 * US_PER_SECOND),
     ]
 
     figures = measure(window, Granularity.WEEK, [], changes)

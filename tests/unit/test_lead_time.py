@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from dora.domain.lead_times import US_PER_SECOND
 from dora.domain.metrics import Change, measure
 from dora.domain.model import Commit, Status
 from dora.domain.window import Granularity, Window
 
 from .builders import Platform, at, commit, deployment, linear_history
 
-HOUR = 3600.0
+HOUR = 3600 * US_PER_SECOND
 
 
 def seed_history() -> list[Commit]:
@@ -199,7 +200,7 @@ async def test_commit_dated_after_its_deployment_counts_as_zero_lead_time(
 
 def test_lead_time_hours_keep_fractions_of_an_hour() -> None:
     window = Window.parse("2024-01-01", "2024-01-31")
-    changes = [Change(at("2024-01-10T10:00:00Z"), 90.0)]
+    changes = [Change(at("2024-01-10T10:00:00Z"), 90 * US_PER_SECOND)]
 
     figures = measure(window, Granularity.WEEK, [], changes)
 

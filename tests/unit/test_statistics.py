@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import statistics as reference
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from dora.domain import statistics
+from dora.domain.lead_times import US_PER_HOUR
 from dora.domain.metrics import LeadTime
 
-HOURS = st.floats(min_value=0, max_value=100_000, allow_nan=False)
+MICROSECONDS = st.integers(min_value=0, max_value=100_000 * US_PER_HOUR)
+
+
+def _us(*hours: float) -> list[int]:
+    return [round(value * US_PER_HOUR) for value in hours]
 
 
 def test_mean_is_the_arithmetic_mean() -> None:
@@ -47,7 +53,7 @@ def test_p90_interpolates_linearly_between_closest_ranks() -> None:
 
 
 def test_every_statistic_of_a_single_value_is_that_value() -> None:
-    lead_time = LeadTime.of([7.25])
+    lead_time = LeadTime.of(_us(7.25))
 
     assert lead_time == LeadTime(
         changes=1, avg_hours=7.25, median_hours=7.25, p90_hours=7.25
@@ -75,36 +81,36 @@ def test_statistics_of_no_values_are_none() -> None:
 
 
 def test_lead_time_sorts_the_hours_before_taking_percentiles() -> None:
-    hours = [4.0, 1.0, 3.0, 2.0]
-
-    lead_time = LeadTime.of(hours)
+    lead_time = LeadTime.of(_us(4.0, 1.0, 3.0, 2.0))
 
     assert lead_time.median_hours == 2.5
     assert lead_time.p90_hours == pytest.approx(3.7)
 
 
-@given(st.lists(HOURS, min_size=2, max_size=200))
-def test_p90_matches_inclusive_quantiles(hours: list[float]) -> None:
+@given(st.lists(MICROSECONDS, min_size=2, max_size=200))
+def test_p90_matches_inclusive_quantiles(micros: list[int]) -> None:
+    hours = [value / US_PER_HOUR for value in micros]
     expected = reference.quantiles(hours, n=10, method="inclusive")[8]
 
-    p90 = LeadTime.of(hours).p90_hours
+    p90 = LeadTime.of(micros).p90_hours
 
     assert p90 == pytest.approx(expected, rel=1e-9, abs=1e-9)
 
 
-@given(st.lists(HOURS, min_size=2, max_size=200))
-def test_median_matches_inclusive_quantiles(hours: list[float]) -> None:
+@given(st.lists(MICROSECONDS, min_size=2, max_size=200))
+def test_median_matches_inclusive_quantiles(micros: list[int]) -> None:
+    hours = [value / US_PER_HOUR for value in micros]
     expected = reference.quantiles(hours, n=2, method="inclusive")[0]
 
-    median = LeadTime.of(hours).median_hours
+    median = LeadTime.of(micros).median_hours
 
     assert median == pytest.approx(expected, rel=1e-9, abs=1e-9)
 
 
-@given(st.lists(HOURS, min_size=1, max_size=200))
-def test_mean_matches_the_exact_mean(hours: list[float]) -> None:
-    expected = reference.fmean(hours)
+@given(st.lists(MICROSECONDS, min_size=1, max_size=200))
+def test_mean_is_the_exact_mean_rounded_once(micros: list[int]) -> None:
+    expected = Fraction(sum(micros), len(micros) * US_PER_HOUR)
 
-    mean = LeadTime.of(hours).avg_hours
+    mean = LeadTime.of(micros).avg_hours
 
-    assert mean == pytest.approx(expected, rel=1e-9, abs=1e-9)
+    assert mean == float(expected)

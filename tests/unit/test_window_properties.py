@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dora.domain.lead_times import US_PER_HOUR
 from dora.domain.metrics import Change, DeployedAt, measure
 from dora.domain.window import Granularity, Window
 
@@ -60,7 +61,7 @@ def test_series_adds_up_to_the_totals_of_the_window(
 ) -> None:
     instants = data.draw(st.lists(instants_near(window), max_size=20))
     deployments = [DeployedAt(instant) for instant in instants]
-    changes = [Change(instant, 3600.0) for instant in instants]
+    changes = [Change(instant, US_PER_HOUR) for instant in instants]
 
     figures = measure(window, granularity, deployments, changes)
 

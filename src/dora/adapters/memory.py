@@ -19,9 +19,17 @@ from dora.adapters.memory_failures import (
     MemoryFailureEvidenceReader,
     MemoryIncidentRepository,
 )
+from dora.domain import lead_times
 from dora.domain.chains import ChainPosition
 from dora.domain.incidents import Incident
-from dora.domain.metrics import Change, DeployedAt, LeadTimeFrom
+from dora.domain.lead_times import LeadTimes
+from dora.domain.metrics import (
+    Change,
+    DayTally,
+    DeployedAt,
+    LeadTimeFrom,
+    tally_days,
+)
 from dora.domain.model import (
     Commit,
     Deployment,
@@ -32,6 +40,7 @@ from dora.domain.model import (
     ShippedChange,
 )
 from dora.domain.shipping import chain_key
+from dora.domain.window import Granularity, Window
 from dora.ports.repositories import (
     ScopeVersion,
     Snapshot,
@@ -174,6 +183,12 @@ class MemoryDeploymentRepository:
             and during.start <= d.finished_at < during.end
         ]
 
+    async def day_tallies(
+        self, repo_ids: Sequence[int], environment: str, window: Window
+    ) -> list[DayTally]:
+        during = TimeRange(*window.bounds())
+        return tally_days(window, await self.counted(repo_ids, environment, during))
+
     async def finished(
         self, repo_id: int, environment: str, during: TimeRange
     ) -> list[Deployment]:
@@ -206,13 +221,25 @@ class MemoryShippedChangeRepository:
     ) -> list[Change]:
         authored = start is LeadTimeFrom.AUTHORED
         return [
-            Change(c.finished_at, c.lead_time_seconds(authored))
+            Change.between(c.finished_at, c.authored_at if authored else c.committed_at)
             for repo_id in repo_ids
             for c in self.db.changes.get(repo_id, [])
             if c.counted
             and c.environment == environment
             and during.start <= c.finished_at < during.end
         ]
+
+    async def lead_time_figures(
+        self,
+        repo_ids: Sequence[int],
+        environment: str,
+        window: Window,
+        granularity: Granularity,
+        start: LeadTimeFrom,
+    ) -> LeadTimes:
+        during = TimeRange(*window.bounds())
+        changes = await self.lead_times(repo_ids, environment, during, start)
+        return lead_times.summarize(window, granularity, changes)
 
     async def of_deployments(
         self, repo_id: int, deployment_ids: Sequence[str]

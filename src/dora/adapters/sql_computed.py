@@ -12,6 +12,7 @@ from sqlalchemy import Select, Text, bindparam, cast, delete, func, insert, sele
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from dora.adapters.sql_aggregates import aggregates_in_sql, lead_time_figures
 from dora.adapters.sql_support import batches, conflict_insert, table
 from dora.adapters.sql_tables import (
     DeploymentRow,
@@ -21,8 +22,11 @@ from dora.adapters.sql_tables import (
     ShippedChangeRow,
     SnapshotRow,
 )
+from dora.domain import lead_times
+from dora.domain.lead_times import LeadTimes
 from dora.domain.metrics import Change, LeadTimeFrom
 from dora.domain.model import ScopeType, ShippedChange
+from dora.domain.window import Granularity, Window
 from dora.ports.repositories import (
     ScopeVersion,
     Snapshot,
@@ -75,11 +79,24 @@ class SqlShippedChangeRepository:
                 ShippedChangeRow.finished_at < during.end,
             )
             result = await self.session.execute(query)
-            changes.extend(
-                Change(finished, (finished - first).total_seconds())
-                for finished, first in result
-            )
+            changes.extend(Change.between(*row) for row in result)
         return changes
+
+    async def lead_time_figures(
+        self,
+        repo_ids: Sequence[int],
+        environment: str,
+        window: Window,
+        granularity: Granularity,
+        start: LeadTimeFrom,
+    ) -> LeadTimes:
+        if aggregates_in_sql(self.session):
+            return await lead_time_figures(
+                self.session, repo_ids, environment, window, granularity, start
+            )
+        during = TimeRange(*window.bounds())
+        changes = await self.lead_times(repo_ids, environment, during, start)
+        return lead_times.summarize(window, granularity, changes)
 
     async def of_deployments(
         self, repo_id: int, deployment_ids: Sequence[str]

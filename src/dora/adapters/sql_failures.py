@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, select, union_all
+from sqlalchemy import ColumnElement, Select, and_, exists, select, tuple_, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dora.adapters.sql_support import batch_size, batches, by_repo, table, wants
@@ -19,7 +19,7 @@ from dora.adapters.sql_tables import (
     RepoRow,
     ShippedChangeRow,
 )
-from dora.domain.failures import ChainKey, chain_position
+from dora.domain.failures import ChainKey
 from dora.domain.model import Deployment, Status
 from dora.ports.failures import IdsByRepo, Lineage
 from dora.ports.repositories import TimeRange
@@ -27,6 +27,8 @@ from dora.ports.repositories import TimeRange
 DEPLOYMENTS = table(DeploymentRow)
 SHIPPED = table(ShippedChangeRow)
 REPOS = table(RepoRow)
+# A dict look-up, not an enum's call, for each of thousands of rows.
+STATUSES = {status.value: status for status in Status}
 
 
 class SqlFailureEvidenceReader:
@@ -38,13 +40,15 @@ class SqlFailureEvidenceReader:
     ) -> dict[int, list[Deployment]]:
         found: dict[int, list[Deployment]] = {}
         for batch in batches(repo_ids, columns=1):
-            # One round trip; the parts cover disjoint times, so sorting a
-            # repo's rows restores its chain's order whatever the union gives.
+            # One round trip, ordered by the database: in chain order by repo.
             parts = _around(batch, environment, during)
-            query = union_all(*(select(part.subquery()) for part in parts))
+            union = union_all(*(select(part.subquery()) for part in parts)).subquery()
+            query = select(union).order_by(
+                union.c.repo_id, union.c.finished_at, union.c.id
+            )
             for repo_id, *row in await self.session.execute(query):
                 found.setdefault(repo_id, []).append(_deployment(row))
-        return {r: sorted(m, key=chain_position) for r, m in found.items()}
+        return found
 
     async def naming(self, wanted: IdsByRepo) -> dict[int, list[Deployment]]:
         kept = wants(wanted)
@@ -58,15 +62,14 @@ class SqlFailureEvidenceReader:
         return found
 
     async def by_ids(self, wanted: IdsByRepo) -> dict[int, list[Deployment]]:
-        kept = wants(wanted)
+        # By (repo, id) pairs: ids repeat from repo to repo, and naming the
+        # repos and the ids apart would read every repo's deployment of each.
+        key = tuple_(DEPLOYMENTS.c.repo_id, DEPLOYMENTS.c.external_id)
         found: dict[int, list[Deployment]] = {}
-        for repo_ids, all_ids in by_repo(wanted):
-            for ids in batches(all_ids, columns=2):
-                query = _deployments(repo_ids).where(DEPLOYMENTS.c.external_id.in_(ids))
-                for repo_id, *row in await self.session.execute(query):
-                    deployment = _deployment(row)
-                    if (repo_id, deployment.id) in kept:
-                        found.setdefault(repo_id, []).append(deployment)
+        for pairs in batches(sorted(wants(wanted)), columns=2):
+            query = select(DEPLOYMENTS.c.repo_id, *COLUMNS).where(key.in_(pairs))
+            for repo_id, *row in await self.session.execute(query):
+                found.setdefault(repo_id, []).append(_deployment(row))
         return found
 
     async def failed_attempts(
@@ -246,12 +249,13 @@ def _idle(repo_ids: Sequence[int], environment: str, during: TimeRange) -> Selec
     """Return the chain members in range that shipped no change of their own."""
     # A member whose sha was shipped before ships nothing itself, so the
     # members that shipped nothing are the few to look up. Both sides of
-    # that anti-join are read by finish time, through their indexes.
+    # that anti-join are read by finish time, through their indexes: a
+    # member's changes carry its own finish time, so each probe reads its
+    # changes only, not every change of the range.
     shipped_some = exists().where(
         SHIPPED.c.repo_id == DEPLOYMENTS.c.repo_id,
         SHIPPED.c.environment == environment,
-        SHIPPED.c.finished_at >= during.start,
-        SHIPPED.c.finished_at < during.end,
+        SHIPPED.c.finished_at == DEPLOYMENTS.c.finished_at,
         SHIPPED.c.deployment_pk == DEPLOYMENTS.c.id,
     )
     return select(
@@ -283,7 +287,7 @@ def _deployment(row: Any) -> Deployment:
         id=external_id,
         sha=sha,
         environment=environment,
-        status=Status(status),
+        status=STATUSES[status],
         finished_at=finished_at,
         started_at=started_at,
         baseline=baseline,

@@ -10,12 +10,14 @@ from typing import Any
 from sqlalchemy import Select, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dora.adapters.sql_aggregates import aggregates_in_sql, day_tallies
 from dora.adapters.sql_bulk import deployment_of_row, upsert_deployments
 from dora.adapters.sql_copy import copies, insert_new_by_copy
 from dora.adapters.sql_support import batches, conflict_insert, table
 from dora.adapters.sql_tables import CommitRow, DeploymentRow
-from dora.domain.metrics import DeployedAt
+from dora.domain.metrics import DayTally, DeployedAt, tally_days
 from dora.domain.model import Commit, Deployment, Status
+from dora.domain.window import Window
 from dora.ports.repositories import TimeRange
 
 
@@ -166,6 +168,14 @@ class SqlDeploymentRepository:
             result = await self.session.execute(query)
             counted.extend(_deployed_at(at, known) for at, known in result)
         return counted
+
+    async def day_tallies(
+        self, repo_ids: Sequence[int], environment: str, window: Window
+    ) -> list[DayTally]:
+        if aggregates_in_sql(self.session):
+            return await day_tallies(self.session, repo_ids, environment, window)
+        during = TimeRange(*window.bounds())
+        return tally_days(window, await self.counted(repo_ids, environment, during))
 
     async def finished(
         self, repo_id: int, environment: str, during: TimeRange

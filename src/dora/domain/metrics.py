@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import enum
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
 
-from dora.domain import statistics
+from dora.domain import lead_times
 from dora.domain.errors import InvalidParameter
+from dora.domain.lead_times import Change, LeadTime, LeadTimes
 from dora.domain.window import Granularity, Period, Window
 
-SECONDS_PER_HOUR = 3600.0
+__all__ = ["Change", "DayTally", "DeployedAt", "Figures", "LeadTime", "measure"]
 
 
 class LeadTimeFrom(enum.StrEnum):
@@ -38,23 +39,12 @@ class DeployedAt(NamedTuple):
     known_sha: bool = True
 
 
-class Change(NamedTuple):
-    """A shipped change of a counted deployment, with its raw lead time."""
+class DayTally(NamedTuple):
+    """The counted deployments of one day of a window (its index, from 0)."""
 
-    finished_at: datetime
-    lead_time_seconds: float
-
-
-@dataclass(frozen=True)
-class LeadTime:
-    changes: int
-    avg_hours: float | None
-    median_hours: float | None
-    p90_hours: float | None
-
-    @classmethod
-    def of(cls, hours: Sequence[float]) -> LeadTime:
-        return cls(len(hours), *statistics.summary(hours))
+    day: int
+    deployments: int
+    unknown_sha: int
 
 
 @dataclass(frozen=True)
@@ -97,72 +87,64 @@ def measure(
 
     Items outside the window are ignored, so callers may pass a superset.
     """
-    days, unknown = _deployment_days(window, deployments)
-    dated_hours, clamped = _dated_hours(window, changes)
-    return Figures(
-        window=window,
-        granularity=granularity,
-        deployment_frequency=len(days),
-        deployment_days=len(set(days)),
-        lead_time=LeadTime.of([hours for _, hours in dated_hours]),
-        series=_series(window.periods(granularity), days, dated_hours),
-        deployments_unknown_sha=unknown,
-        negative_lead_times_clamped=clamped,
+    days = tally_days(window, deployments)
+    return figures_of(
+        window, granularity, days, lead_times.summarize(window, granularity, changes)
     )
 
 
-def _deployment_days(
-    window: Window, deployments: Sequence[DeployedAt]
-) -> tuple[list[date], int]:
-    """Return the local days of the window's deployments; count unknown shas."""
-    first, after = window.bounds()
-    days = []
-    unknown = 0
-    for deployment in deployments:
-        if first <= deployment.finished_at < after:
-            days.append(window.local_date(deployment.finished_at))
-            unknown += not deployment.known_sha
-    return days, unknown
+def tally_days(window: Window, deployments: Iterable[DeployedAt]) -> list[DayTally]:
+    """Count the deployments of each day of the window, in order of days."""
+    tallies: dict[int, tuple[int, int]] = {}
+    for finished_at, known_sha in deployments:
+        day = window.day_index(finished_at)
+        if day is not None:
+            count, unknown = tallies.get(day, (0, 0))
+            tallies[day] = (count + 1, unknown + (not known_sha))
+    return [DayTally(day, *tallies[day]) for day in sorted(tallies)]
 
 
-def _dated_hours(
-    window: Window, changes: Sequence[Change]
-) -> tuple[list[tuple[date, float]], int]:
-    """Return the local day and hours of the window's changes; count clamps."""
-    first, after = window.bounds()
-    dated_hours = []
-    clamped = 0
-    for change in changes:
-        if first <= change.finished_at < after:
-            seconds = change.lead_time_seconds
-            clamped += seconds < 0
-            hours = max(seconds, 0.0) / SECONDS_PER_HOUR
-            dated_hours.append((window.local_date(change.finished_at), hours))
-    return dated_hours, clamped
+def figures_of(
+    window: Window,
+    granularity: Granularity,
+    days: Sequence[DayTally],
+    lead_time: LeadTimes,
+) -> Figures:
+    """Put the figures together from the days' tallies and the lead times."""
+    periods = window.periods(granularity)
+    return Figures(
+        window=window,
+        granularity=granularity,
+        deployment_frequency=sum(tally.deployments for tally in days),
+        deployment_days=len(days),
+        lead_time=lead_time.total,
+        series=_series(window, periods, days, lead_time.series),
+        deployments_unknown_sha=sum(tally.unknown_sha for tally in days),
+        negative_lead_times_clamped=lead_time.clamped,
+    )
+
+
+def local_days(window: Window, days: Iterable[DayTally]) -> list[date]:
+    """Return the dates of the days tallied."""
+    return [window.day(tally.day) for tally in days]
 
 
 def _series(
-    periods: list[Period], days: list[date], dated_hours: list[tuple[date, float]]
+    window: Window,
+    periods: list[Period],
+    days: Sequence[DayTally],
+    period_lead_times: list[LeadTime],
 ) -> list[PeriodFigures]:
-    days_by_period: list[list[date]] = [[] for _ in periods]
-    hours_by_period: list[list[float]] = [[] for _ in periods]
-    starts = [period.start for period in periods]
-    for day in days:
-        days_by_period[_index(starts, day)].append(day)
-    for day, hours in dated_hours:
-        hours_by_period[_index(starts, day)].append(hours)
+    firsts = [(period.start - window.start).days for period in periods]
+    frequency = [0 for _ in periods]
+    distinct = [0 for _ in periods]
+    for tally in days:
+        index = bisect_right(firsts, tally.day) - 1
+        frequency[index] += tally.deployments
+        distinct[index] += 1
     return [
-        PeriodFigures(
-            period=period,
-            deployment_frequency=len(period_days),
-            deployment_days=len(set(period_days)),
-            lead_time=LeadTime.of(period_hours),
-        )
-        for period, period_days, period_hours in zip(
-            periods, days_by_period, hours_by_period, strict=True
+        PeriodFigures(period, count, distinct_days, lead_time)
+        for period, count, distinct_days, lead_time in zip(
+            periods, frequency, distinct, period_lead_times, strict=True
         )
     ]
-
-
-def _index(starts: list[date], day: date) -> int:
-    return bisect_right(starts, day) - 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from dora.domain import statistics
 from dora.domain.failures import Outcome
@@ -84,13 +84,13 @@ def measure_reliability(
     inside = [o for o in outcomes if window.contains(o.finished_at)]
     attempts = [at for at in failed_attempts if window.contains(at)]
     periods = window.periods(granularity)
-    starts = [period.start for period in periods]
+    starts = window.period_starts(granularity)
     by_period: list[list[Outcome]] = [[] for _ in periods]
     attempts_by_period = [0 for _ in periods]
     for outcome in inside:
-        by_period[_index(starts, window, outcome.finished_at)].append(outcome)
+        by_period[bisect_right(starts, outcome.finished_at) - 1].append(outcome)
     for at in attempts:
-        attempts_by_period[_index(starts, window, at)] += 1
+        attempts_by_period[bisect_right(starts, at) - 1] += 1
     return ReliabilityFigures(
         total=Reliability.of(inside, len(attempts)),
         series=[
@@ -100,7 +100,3 @@ def measure_reliability(
             )
         ],
     )
-
-
-def _index(starts: list[date], window: Window, at: datetime) -> int:
-    return bisect_right(starts, window.local_date(at)) - 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import functools
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -105,6 +106,36 @@ class Window:
 
     def local_date(self, instant: datetime) -> date:
         return instant.astimezone(self.tz).date()
+
+    def day_starts(self) -> list[datetime]:
+        """Return the first instant of each day of the window, in UTC.
+
+        A day runs from its start to the next day's; the last item is the
+        instant just after the window. Rows are bucketed into days by these
+        bounds, in Python and in SQL alike.
+        """
+        return self._day_starts
+
+    @functools.cached_property
+    def _day_starts(self) -> list[datetime]:
+        return [self._instant(self.start + timedelta(n)) for n in range(self.days + 1)]
+
+    def period_starts(self, granularity: Granularity) -> list[datetime]:
+        """Return the first instant of each period, in UTC.
+
+        An instant of the window falls in the last period starting at or
+        before it; SQL buckets rows by these instants too.
+        """
+        days = self._day_starts
+        return [days[(p.start - self.start).days] for p in self.periods(granularity)]
+
+    def day_index(self, instant: datetime) -> int | None:
+        """Return the index of the window's day holding `instant`, else None."""
+        index = bisect_right(self._day_starts, instant) - 1
+        return index if 0 <= index < self.days else None
+
+    def day(self, index: int) -> date:
+        return self.start + timedelta(index)
 
     def contains(self, instant: datetime) -> bool:
         first, after = self.bounds()

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
-from dora.domain.metrics import Change, DeployedAt, LeadTimeFrom
+from dora.domain.lead_times import LeadTimes
+from dora.domain.metrics import Change, DayTally, DeployedAt, LeadTimeFrom
 from dora.domain.model import (
     Commit,
     Deployment,
@@ -16,6 +17,7 @@ from dora.domain.model import (
     Scope,
     ShippedChange,
 )
+from dora.domain.window import Granularity, Window
 from dora.ports.attribution import AttributionStore
 
 if TYPE_CHECKING:
@@ -94,6 +96,14 @@ class DeploymentRepository(Protocol):
     ) -> list[DeployedAt]:
         """Return the counted deployments that finished during the range."""
 
+    async def day_tallies(
+        self, repo_ids: Sequence[int], environment: str, window: Window
+    ) -> list[DayTally]:
+        """Count the counted deployments of each day of the window, as `tally_days`.
+
+        In order of days; days without any are left out.
+        """
+
     async def finished(
         self, repo_id: int, environment: str, during: TimeRange
     ) -> list[Deployment]:
@@ -115,6 +125,16 @@ class ShippedChangeRepository(Protocol):
         start: LeadTimeFrom,
     ) -> list[Change]:
         """Return the counted changes deployed during the range."""
+
+    async def lead_time_figures(
+        self,
+        repo_ids: Sequence[int],
+        environment: str,
+        window: Window,
+        granularity: Granularity,
+        start: LeadTimeFrom,
+    ) -> LeadTimes:
+        """Summarize the counted changes of the window, as `lead_times.summarize`."""
 
     async def of_deployments(
         self, repo_id: int, deployment_ids: Sequence[str]

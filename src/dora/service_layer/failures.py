@@ -22,7 +22,8 @@ async def reliability(
 ) -> tuple[ReliabilityFigures, list[Outcome]]:
     """Return the failure figures of the query's window over these repos.
 
-    The outcomes come along, as the deployment days of the levels need them.
+    The outcomes come along, one per counted deployment, for callers that
+    look at them one by one.
     Expects the repos' attribution to be current.
     """
     start, end = query.window.bounds()

@@ -9,13 +9,12 @@ from typing import Any
 
 from dora.domain.errors import NotFound
 from dora.domain.levels import DeploymentDays
-from dora.domain.metrics import measure
+from dora.domain.metrics import figures_of, local_days
 from dora.domain.model import Repo
 from dora.ports.repositories import (
     ScopeVersion,
     Snapshot,
     SnapshotKey,
-    TimeRange,
     UnitOfWork,
 )
 from dora.service_layer import failures
@@ -90,27 +89,25 @@ async def compute(
     began = time.perf_counter()
     await attribute_all(uow, repos)
     ids = [repo.id for repo in repos]
-    during = TimeRange(*query.window.bounds())
-    deployments = await uow.deployments.counted(ids, query.environment, during)
-    changes = await uow.changes.lead_times(
-        ids, query.environment, during, query.lead_time_from
+    window, environment = query.window, query.environment
+    days = await uow.deployments.day_tallies(ids, environment, window)
+    lead_times = await uow.changes.lead_time_figures(
+        ids, environment, window, query.granularity, query.lead_time_from
     )
-    figures = measure(query.window, query.granularity, deployments, changes)
-    reliability, outcomes = await failures.reliability(uow, query, ids)
-    days = DeploymentDays.of(
-        query.window, (query.window.local_date(o.finished_at) for o in outcomes)
-    )
+    figures = figures_of(window, query.granularity, days, lead_times)
+    reliability, _ = await failures.reliability(uow, query, ids)
     logger.info(
         "computed %s %s %s..%s: %d deployments, %d changes in %.1f ms",
         query.scope.type.value,
         query.scope.path,
-        query.window.start,
-        query.window.end,
-        len(deployments),
-        len(changes),
+        window.start,
+        window.end,
+        figures.deployment_frequency,
+        figures.lead_time.changes,
         (time.perf_counter() - began) * 1000,
     )
-    return render(query, figures, datetime.now(UTC), reliability, days)
+    days_per_period = DeploymentDays.of(window, local_days(window, days))
+    return render(query, figures, datetime.now(UTC), reliability, days_per_period)
 
 
 async def scope_version(uow: UnitOfWork, repos: list[Repo]) -> str:
