@@ -6,6 +6,8 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from psycopg.errors import UniqueViolation
+from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -93,7 +95,37 @@ async def insert_new_by_copy(
     rows: Iterable[Sequence[Any]],
     conflict: Sequence[str],
 ) -> int:
-    """COPY rows into a staging table, insert those not stored; count them."""
+    """Insert by COPY the rows whose `conflict` key is not stored; count them.
+
+    The rows belong to one repo, whose id is their first column. A repo with
+    no rows in the table takes them straight; otherwise, or when a writer
+    of the same repo got some in first, they go through a staging table.
+    """
+    rows = list(rows)
+    if rows and not await _holds_any(session, table, columns[0], rows[0][0]):
+        try:
+            async with session.begin_nested():
+                await copy_into(session, table, columns, rows)
+        except UniqueViolation:
+            logger.info("%s: rows arrived meanwhile; inserting the rest", table)
+        else:
+            loaded(session, table)
+            return len(rows)
+    return await _insert_staged(session, table, columns, rows, conflict)
+
+
+async def _holds_any(session: AsyncSession, table: str, column: str, key: Any) -> bool:
+    query = text(f"SELECT EXISTS (SELECT FROM {table} WHERE {column} = :key)")
+    return bool(await session.scalar(query, {"key": key}))
+
+
+async def _insert_staged(
+    session: AsyncSession,
+    table: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    conflict: Sequence[str],
+) -> int:
     staging = await staged(session, table)
     await copy_into(session, staging, columns, rows)
     loaded(session, table)
