@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -27,8 +27,18 @@ async def _repo_id(uow_factory: UowFactory) -> int:
 
 
 def _history(count: int) -> list[Commit]:
+    # Instants in another zone than UTC, and with microseconds, come back the
+    # same from a binary COPY.
+    authored = datetime(
+        2023, 12, 31, 23, 0, 0, 123_456, tzinfo=timezone(timedelta(hours=2))
+    )
     return [
-        Commit(sha(str(n)), (sha(str(n - 1)),) if n else (), START, START)
+        Commit(
+            sha(str(n)),
+            (sha(str(n - 1)),) if n else (),
+            START + timedelta(minutes=n),
+            authored,
+        )
         for n in range(count)
     ]
 

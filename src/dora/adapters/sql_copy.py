@@ -40,14 +40,32 @@ async def copy_into(
     columns: Sequence[str],
     rows: Iterable[Sequence[Any]],
 ) -> None:
-    """COPY rows into a table within the session's transaction."""
+    """COPY rows into a table within the session's transaction.
+
+    The binary format costs both sides about a third of the text format's
+    work: no timestamp is written out and parsed back.
+    """
     connection = await session.connection()
     raw = await connection.get_raw_connection()
     driver: Any = raw.driver_connection
-    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    types = await _column_types(driver, table, columns)
+    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
     async with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        copy.set_types(types)
         for row in rows:
             await copy.write_row(row)
+
+
+async def _column_types(driver: Any, table: str, columns: Sequence[str]) -> list[int]:
+    """Return the type oids of the columns: binary values must match exactly."""
+    async with driver.cursor() as cursor:
+        await cursor.execute(
+            "SELECT attname, atttypid FROM pg_attribute "
+            "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+            (table,),
+        )
+        oids = dict(await cursor.fetchall())
+    return [oids[name] for name in columns]
 
 
 def loaded(session: AsyncSession, table: str) -> None:
@@ -82,7 +100,7 @@ async def staged(session: AsyncSession, like: str) -> str:
     connection = await session.connection()
     await connection.exec_driver_sql(
         f"CREATE TEMPORARY TABLE IF NOT EXISTS {name} "
-        f"(LIKE {like} INCLUDING DEFAULTS, ordinal bigint) ON COMMIT DELETE ROWS"
+        f"(LIKE {like} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
     )
     await connection.exec_driver_sql(f"TRUNCATE {name}")
     return name
