@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from dora.adapters import sql_copy
 from dora.adapters.sql_database import SqlUnitOfWork
@@ -130,3 +131,38 @@ async def test_a_second_bulk_load_updates_some_and_adds_others(
     assert all(stored[d.id].seq == before[d.id].seq for d in moved)
     assert min(new.seq for _, new in updates[500:]) > max(before[i].seq for i in before)
     assert len(stored) == 1_700
+
+
+async def test_a_bulk_load_leaves_the_tables_analyzed(
+    uow_factory: UowFactory,
+) -> None:
+    repo_id = await _repo_id(uow_factory)
+
+    async with uow_factory() as uow:
+        if uow.session.get_bind().dialect.name != "postgresql":
+            pytest.skip("COPY and ANALYZE are PostgreSQL's")
+        await uow.commits.add(repo_id, _history(1_200))
+        await uow.commit()
+
+    async with uow_factory() as uow:
+        counted = await uow.session.scalar(
+            text("SELECT reltuples FROM pg_class WHERE oid = to_regclass('commits')")
+        )
+    assert counted == 1_200
+
+
+@pytest.mark.parametrize(
+    ("loaded", "counted", "changed", "expected"),
+    [
+        (600, -1, 0, True),
+        (600, 0, 0, True),
+        (600, 7_000, 0, False),
+        (600, 7_000, 100, True),
+        (700, 7_000, 0, True),
+        (10, 1_000_000, 99_990, True),
+    ],
+)
+def test_statistics_are_outdated_once_a_tenth_of_the_rows_changed(
+    loaded: int, counted: float, changed: int, expected: bool
+) -> None:
+    assert sql_copy.outdated(loaded, counted, changed) is expected

@@ -186,7 +186,7 @@ class SqlAttributionStore:
         if copies(self.session, changes):
             # Stale rows were discarded first: nothing can conflict.
             await copy_into(self.session, "shipped_changes", CHANGE_COLUMNS, changes)
-            loaded(self.session, "shipped_changes")
+            loaded(self.session, "shipped_changes", len(changes))
         else:
             rows = [
                 dict(zip(CHANGE_COLUMNS, change, strict=True)) for change in changes

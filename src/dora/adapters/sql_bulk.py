@@ -113,7 +113,7 @@ async def _insert_by_copy(
     columns = ["id", *rows[0]]
     values = ([seq, *row.values()] for seq, row in zip(ids, rows, strict=True))
     await copy_into(session, "deployments", columns, values)
-    loaded(session, "deployments")
+    loaded(session, "deployments", len(rows))
     return {row["external_id"]: seq for seq, row in zip(ids, rows, strict=True)}
 
 

@@ -15,8 +15,10 @@ logger = logging.getLogger(__name__)
 
 # Below this many rows a multi-row INSERT costs no more than COPY's set-up.
 COPY_FROM = 500
-# Where a session notes the tables it bulk-loaded, until they are analyzed.
+# Where a session counts the rows it bulk-loaded by table, until committed.
 LOADED = "dora_bulk_loaded"
+# A table is analyzed again once the rows changed since are a tenth of it.
+STALE_SHARE = 10
 # The columns the reads' plans filter on, whose statistics matter (every
 # ANALYZE also refreshes the row count). Without the shas' statistics a
 # look-up of a few shas is planned as a scan; parents, times of commits and
@@ -68,13 +70,14 @@ async def _column_types(driver: Any, table: str, columns: Sequence[str]) -> list
     return [oids[name] for name in columns]
 
 
-def loaded(session: AsyncSession, table: str) -> None:
-    """Note that the session bulk-loaded rows into a table."""
-    session.info.setdefault(LOADED, set()).add(table)
+def loaded(session: AsyncSession, table: str, rows: int) -> None:
+    """Note that the session bulk-loaded so many rows into a table."""
+    counts: dict[str, int] = session.info.setdefault(LOADED, {})
+    counts[table] = counts.get(table, 0) + rows
 
 
 async def refresh_statistics(session: AsyncSession) -> None:
-    """ANALYZE the tables bulk-loaded in the transaction just committed.
+    """ANALYZE the bulk-loaded tables whose statistics now miss many rows.
 
     Until autovacuum comes round, the planner sizes a freshly loaded table
     by its old statistics and picks plans that scan it whole for every row
@@ -82,7 +85,10 @@ async def refresh_statistics(session: AsyncSession) -> None:
     the writer's it would hold its lock until commit and could deadlock
     against another writer.
     """
-    for name in sorted(session.info.pop(LOADED, ())):
+    counts: dict[str, int] = session.info.pop(LOADED, {})
+    if not counts:
+        return
+    for name in await _outdated(session, counts):
         try:
             connection = await session.connection()
             columns = ", ".join(ESTIMATED[name])
@@ -92,6 +98,36 @@ async def refresh_statistics(session: AsyncSession) -> None:
             # The data is committed; stale statistics only slow reads down.
             logger.warning("could not analyze %s: %s", name, error)
             await session.rollback()
+
+
+async def _outdated(session: AsyncSession, counts: dict[str, int]) -> list[str]:
+    """Return the tables whose rows changed since their last ANALYZE are many.
+
+    Many is a tenth of the rows the statistics counted (autovacuum's own
+    default): sampling a large table costs more the larger it grows, and a
+    load much smaller than the table barely changes what plans see.
+    """
+    query = text(
+        "SELECT name, c.reltuples, coalesce(s.n_mod_since_analyze, 0) "
+        "FROM unnest(CAST(:names AS text[])) AS name "
+        "JOIN pg_class AS c ON c.oid = to_regclass(name) "
+        "LEFT JOIN pg_stat_user_tables AS s ON s.relid = c.oid ORDER BY name"
+    )
+    rows = await session.execute(query, {"names": sorted(counts)})
+    return [
+        name
+        for name, counted, changed in rows
+        if outdated(counts[name], counted, changed)
+    ]
+
+
+def outdated(loaded: int, counted: float, changed: int) -> bool:
+    """Whether statistics that counted so many rows (-1: none) are outdated.
+
+    The rows this session loaded may or may not be among those the server
+    counts as changed yet; counting them twice only analyzes a bit early.
+    """
+    return counted < 0 or (loaded + changed) * STALE_SHARE >= counted
 
 
 async def staged(session: AsyncSession, like: str) -> str:
@@ -127,7 +163,7 @@ async def insert_new_by_copy(
         except UniqueViolation:
             logger.info("%s: rows arrived meanwhile; inserting the rest", table)
         else:
-            loaded(session, table)
+            loaded(session, table, len(rows))
             return len(rows)
     return await _insert_staged(session, table, columns, rows, conflict)
 
@@ -146,7 +182,6 @@ async def _insert_staged(
 ) -> int:
     staging = await staged(session, table)
     await copy_into(session, staging, columns, rows)
-    loaded(session, table)
     names = ", ".join(columns)
     connection = await session.connection()
     result = await connection.exec_driver_sql(
@@ -155,4 +190,6 @@ async def _insert_staged(
         f"ON CONFLICT ({', '.join(conflict)}) DO NOTHING RETURNING 1) "
         "SELECT count(*) FROM inserted"
     )
-    return int(result.scalar_one())
+    inserted = int(result.scalar_one())
+    loaded(session, table, inserted)
+    return inserted
