@@ -105,11 +105,13 @@ async def _insert_by_copy(
     # other writer can insert these external ids (the caller holds the
     # repo's lock), so the rows go straight into the table: no staging.
     connection = await session.connection()
+    # One row holding an array: thousands of rows would cost more to read.
     result = await connection.exec_driver_sql(
-        "SELECT nextval(pg_get_serial_sequence('deployments', 'id')) AS id "
-        f"FROM generate_series(1, {len(rows):d}) ORDER BY id"
+        "SELECT array_agg(id ORDER BY id) FROM (SELECT nextval("
+        "pg_get_serial_sequence('deployments', 'id')) AS id "
+        f"FROM generate_series(1, {len(rows):d})) AS drawn"
     )
-    ids: list[int] = list(result.scalars())
+    ids: list[int] = result.scalar_one()
     columns = ["id", *rows[0]]
     values = ([seq, *row.values()] for seq, row in zip(ids, rows, strict=True))
     await copy_into(session, "deployments", columns, values)
