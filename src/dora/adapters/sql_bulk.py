@@ -101,11 +101,11 @@ async def _insert(
 async def _insert_by_copy(
     session: AsyncSession, rows: Sequence[dict[str, Any]]
 ) -> dict[str, int]:
-    # Ids drawn in ascending order are handed out in the order received. No
-    # other writer can insert these external ids (the caller holds the
-    # repo's lock), so the rows go straight into the table: no staging.
+    # Ids drawn in ascending order (as one array: a row per id costs more to
+    # read) are handed out in the order received. No other writer can insert
+    # these external ids (the caller holds the repo's lock), so the rows go
+    # straight into the table: no staging.
     connection = await session.connection()
-    # One row holding an array: thousands of rows would cost more to read.
     result = await connection.exec_driver_sql(
         "SELECT array_agg(id ORDER BY id) FROM (SELECT nextval("
         "pg_get_serial_sequence('deployments', 'id')) AS id "

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Awaitable, Iterable, Sequence
+from typing import Any, TypeVar
 
 from psycopg.errors import UniqueViolation
 from sqlalchemy import text
@@ -12,6 +12,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 # Below this many rows a multi-row INSERT costs no more than COPY's set-up
 # (two or three round trips). At 200 deployments COPY took 6 ms, the INSERT
@@ -88,18 +90,27 @@ async def refresh_statistics(session: AsyncSession) -> None:
     against another writer.
     """
     counts: dict[str, int] = session.info.pop(LOADED, {})
-    if not counts:
-        return
-    for name in await _outdated(session, counts):
-        try:
-            connection = await session.connection()
-            columns = ", ".join(ESTIMATED[name])
-            await connection.exec_driver_sql(f"ANALYZE {name} ({columns})")
-            await session.commit()
-        except SQLAlchemyError as error:
-            # The data is committed; stale statistics only slow reads down.
-            logger.warning("could not analyze %s: %s", name, error)
-            await session.rollback()
+    if counts:
+        for name in await _guarded(session, _outdated(session, counts), []):
+            await _guarded(session, _analyze(session, name), None)
+
+
+async def _guarded(session: AsyncSession, step: Awaitable[T], failed: T) -> T:
+    """Run a step after the commit; on a database error, log it and go on."""
+    try:
+        return await step
+    except SQLAlchemyError as error:
+        # The data is committed; stale statistics only slow reads down.
+        logger.warning("could not refresh statistics: %s", error)
+        await session.rollback()
+        return failed
+
+
+async def _analyze(session: AsyncSession, name: str) -> None:
+    connection = await session.connection()
+    columns = ", ".join(ESTIMATED[name])
+    await connection.exec_driver_sql(f"ANALYZE {name} ({columns})")
+    await session.commit()
 
 
 async def _outdated(session: AsyncSession, counts: dict[str, int]) -> list[str]:
