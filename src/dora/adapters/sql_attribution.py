@@ -145,26 +145,30 @@ class SqlAttributionStore:
             )
             .label("shipped")
         )
-        query = select(
+        columns = (
             COMMITS.c.sha,
             COMMITS.c.parents,
             COMMITS.c.committed_at,
             COMMITS.c.authored_at,
             shipped,
-        ).where(COMMITS.c.repo_id == repo_id, COMMITS.c.sha.in_(sorted(shas)))
+        )
         found = Found({}, set())
-        for (
-            sha,
-            parents,
-            committed_at,
-            authored_at,
-            is_shipped,
-        ) in await self.session.execute(query):
-            found.commits[sha] = Commit(
-                sha, tuple(parents.split()), committed_at, authored_at
+        for batch in batches(sorted(shas), columns=1):
+            query = select(*columns).where(
+                COMMITS.c.repo_id == repo_id, COMMITS.c.sha.in_(batch)
             )
-            if is_shipped:
-                found.shipped.add(sha)
+            for (
+                sha,
+                parents,
+                committed_at,
+                authored_at,
+                is_shipped,
+            ) in await self.session.execute(query):
+                found.commits[sha] = Commit(
+                    sha, tuple(parents.split()), committed_at, authored_at
+                )
+                if is_shipped:
+                    found.shipped.add(sha)
         return found
 
     async def shipped(self, repo_id: int, environment: str) -> set[str]:
@@ -178,15 +182,16 @@ class SqlAttributionStore:
     ) -> None:
         if not shipments:
             return
-        changes = [_change_row(repo_id, s, c) for s in shipments for c in s.commits]
+        changes = _change_rows(repo_id, shipments)
         if copies(self.session, changes):
             # Stale rows were discarded first: nothing can conflict.
-            columns = list(changes[0])
-            values = ([row[name] for name in columns] for row in changes)
-            await copy_into(self.session, "shipped_changes", columns, values)
-            loaded(self.session, "shipped_changes")
+            await copy_into(self.session, "shipped_changes", CHANGE_COLUMNS, changes)
+            loaded(self.session, "shipped_changes", len(changes))
         else:
-            for batch in batches(changes, columns=8):
+            rows = [
+                dict(zip(CHANGE_COLUMNS, change, strict=True)) for change in changes
+            ]
+            for batch in batches(rows, columns=len(CHANGE_COLUMNS)):
                 await self.session.execute(insert(SHIPPED), batch)
         gaps = [_gap_row(repo_id, s, sha) for s in shipments for sha in s.missing]
         for batch in batches(gaps, columns=5):
@@ -218,18 +223,37 @@ def _after(
     )
 
 
-def _change_row(repo_id: int, shipment: Shipment, commit: Any) -> dict[str, Any]:
-    deployment = shipment.deployment
-    return {
-        "repo_id": repo_id,
-        "environment": deployment.environment,
-        "sha": commit.sha,
-        "deployment_pk": deployment.seq,
-        "finished_at": deployment.finished_at,
-        "committed_at": commit.committed_at,
-        "authored_at": commit.authored_at,
-        "counted": not deployment.baseline,
-    }
+CHANGE_COLUMNS = (
+    "repo_id",
+    "environment",
+    "sha",
+    "deployment_pk",
+    "finished_at",
+    "committed_at",
+    "authored_at",
+    "counted",
+)
+
+
+def _change_rows(repo_id: int, shipments: Sequence[Shipment]) -> list[tuple[Any, ...]]:
+    """Return the rows of the changes shipped, valued as `CHANGE_COLUMNS` says."""
+    rows: list[tuple[Any, ...]] = []
+    for shipment in shipments:
+        d = shipment.deployment
+        rows.extend(
+            (
+                repo_id,
+                d.environment,
+                c.sha,
+                d.seq,
+                d.finished_at,
+                c.committed_at,
+                c.authored_at,
+                not d.baseline,
+            )
+            for c in shipment.commits
+        )
+    return rows
 
 
 def _gap_row(repo_id: int, shipment: Shipment, sha: str) -> dict[str, Any]:

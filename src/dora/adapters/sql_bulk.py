@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dora.adapters.sql_copy import copies, copy_into, loaded, staged
-from dora.adapters.sql_support import batches, table
+from dora.adapters.sql_copy import copies, copy_into, loaded
+from dora.adapters.sql_support import batch_size, batches, table
 from dora.adapters.sql_tables import DeploymentRow
 from dora.domain.model import Deployment, Status
 
@@ -61,6 +61,9 @@ async def _stored(
     session: AsyncSession, repo_id: int, ids: Sequence[str]
 ) -> dict[str, Deployment]:
     found: dict[str, Deployment] = {}
+    # One probe spares a new repo's import a look-up per batch of ids.
+    if len(ids) > batch_size(columns=1) and not await _any_stored(session, repo_id):
+        return found
     for batch in batches(ids, columns=1):
         query = select(DEPLOYMENTS).where(
             DEPLOYMENTS.c.repo_id == repo_id, DEPLOYMENTS.c.external_id.in_(batch)
@@ -68,6 +71,12 @@ async def _stored(
         for row in await session.execute(query):
             found[row.external_id] = deployment_of_row(row)
     return found
+
+
+async def _any_stored(session: AsyncSession, repo_id: int) -> bool:
+    """Whether the repo has a deployment: an import into a new repo has none."""
+    query = select(DEPLOYMENTS.c.id).where(DEPLOYMENTS.c.repo_id == repo_id).limit(1)
+    return await session.scalar(query) is not None
 
 
 async def _insert(
@@ -92,20 +101,22 @@ async def _insert(
 async def _insert_by_copy(
     session: AsyncSession, rows: Sequence[dict[str, Any]]
 ) -> dict[str, int]:
-    staging = await staged(session, "deployments")
-    columns = [*rows[0], "ordinal"]
-    values = ([*row.values(), index] for index, row in enumerate(rows))
-    await copy_into(session, staging, columns, values)
-    loaded(session, "deployments")
-    names = ", ".join(columns[:-1])
+    # Ids drawn in ascending order (as one array: a row per id costs more to
+    # read) are handed out in the order received. No other writer can insert
+    # these external ids (the caller holds the repo's lock), so the rows go
+    # straight into the table: no staging.
     connection = await session.connection()
-    # Ordered by ordinal, ids are handed out in the order received.
     result = await connection.exec_driver_sql(
-        f"INSERT INTO deployments ({names}) SELECT {names} FROM {staging} "
-        "ORDER BY ordinal RETURNING external_id, id"
+        "SELECT array_agg(id ORDER BY id) FROM (SELECT nextval("
+        "pg_get_serial_sequence('deployments', 'id')) AS id "
+        f"FROM generate_series(1, {len(rows):d})) AS drawn"
     )
-    rows_back: list[Any] = list(result)
-    return {external_id: seq for external_id, seq in rows_back}
+    ids: list[int] = result.scalar_one()
+    columns = ["id", *rows[0]]
+    values = ([seq, *row.values()] for seq, row in zip(ids, rows, strict=True))
+    await copy_into(session, "deployments", columns, values)
+    loaded(session, "deployments", len(rows))
+    return {row["external_id"]: seq for seq, row in zip(ids, rows, strict=True)}
 
 
 async def _update(

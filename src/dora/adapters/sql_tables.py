@@ -16,6 +16,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Text,
     UniqueConstraint,
@@ -160,18 +161,18 @@ class ShippedChangeRow(Base):
 
     __tablename__ = "shipped_changes"
     __table_args__ = (
+        # Led by (repo, sha), the key also finds a commit's shipments.
+        PrimaryKeyConstraint("repo_id", "sha", "environment"),
         Index(None, "repo_id", "environment", "finished_at"),
-        Index(None, "repo_id", "sha"),
     )
 
-    repo_id: Mapped[int] = mapped_column(
-        ForeignKey("repos.id", ondelete="CASCADE"), primary_key=True
-    )
-    environment: Mapped[str] = mapped_column(String(63), primary_key=True)
-    sha: Mapped[str] = mapped_column(String(64), primary_key=True)
-    deployment_pk: Mapped[int] = mapped_column(
-        ForeignKey("deployments.id", ondelete="CASCADE")
-    )
+    repo_id: Mapped[int] = mapped_column(ForeignKey("repos.id", ondelete="CASCADE"))
+    environment: Mapped[str] = mapped_column(String(63))
+    sha: Mapped[str] = mapped_column(String(64))
+    # Not a foreign key: attribution derives the rows from the deployments
+    # of its own transaction, deployments are never deleted, and checking
+    # every row of an import cost about as much as writing it.
+    deployment_pk: Mapped[int] = mapped_column(Integer)
     finished_at: Mapped[datetime]
     committed_at: Mapped[datetime]
     authored_at: Mapped[datetime]

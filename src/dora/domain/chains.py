@@ -98,25 +98,11 @@ class Shipment:
         ]
 
 
-class _RecordingGraph:
-    """A commit graph that notes every sha it was asked for and did not know."""
-
-    def __init__(self, graph: CommitGraph) -> None:
-        self.graph = graph
-        self.missing: set[str] = set()
-
-    def get(self, sha: str, /) -> Commit | None:
-        commit = self.graph.get(sha)
-        if commit is None:
-            self.missing.add(sha)
-        return commit
-
-
 def ship_in_memory(
     members: Iterable[Deployment], graph: CommitGraph, shipped: set[str]
 ) -> Iterator[Shipment]:
     """Walk chain members, given in chain order, over a graph held in memory."""
     for deployment in members:
-        recording = _RecordingGraph(graph)
-        commits = list(newly_reachable(deployment.sha, recording, shipped))
-        yield Shipment(deployment, commits, frozenset(recording.missing))
+        missing: set[str] = set()
+        commits = list(newly_reachable(deployment.sha, graph, shipped, missing))
+        yield Shipment(deployment, commits, frozenset(missing))

@@ -32,25 +32,33 @@ def chain_key(deployment: Deployment) -> tuple[float, int]:
 
 
 def newly_reachable(
-    sha: str, graph: CommitGraph, shipped: MutableSet[str]
+    sha: str,
+    graph: CommitGraph,
+    shipped: MutableSet[str],
+    missing: MutableSet[str] | None = None,
 ) -> Iterator[Commit]:
     """Yield the commits reachable from `sha` that are not yet in `shipped`.
 
     Every yielded sha is added to `shipped`. Reachable sets are closed under
     ancestry, so the walk stops at the first shipped commit of every path; a
-    parent that is not a known commit (shallow history) ends its path too.
+    parent that is not a known commit (shallow history) ends its path too,
+    and is added to `missing` when given.
     """
     stack = [sha]
+    # Bound once: an import walks every commit of its history through here.
+    get, pop, push = graph.get, stack.pop, stack.extend
     while stack:
-        current = stack.pop()
+        current = pop()
         if current in shipped:
             continue
-        commit = graph.get(current)
+        commit = get(current)
         if commit is None:
+            if missing is not None:
+                missing.add(current)
             continue
         shipped.add(current)
         yield commit
-        stack.extend(commit.parents)
+        push(commit.parents)
 
 
 def ship(

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from dora.domain.chains import ChainPosition, Shipment, ship_in_memory
-from dora.domain.model import Deployment, Repo
+from dora.domain.model import Commit, Deployment, Repo
 from dora.ports.repositories import UnitOfWork
 from dora.service_layer.walks import TooDeep, walk_by_sha
 
@@ -24,13 +24,20 @@ logger = logging.getLogger(__name__)
 GRAPH_FROM = 48
 
 
-async def attribute(uow: UnitOfWork, repo: Repo) -> None:
-    """Bring the repo's attribution up to date with its data, if it is not."""
+async def attribute(
+    uow: UnitOfWork, repo: Repo, known: Mapping[str, Commit] | None = None
+) -> None:
+    """Bring the repo's attribution up to date with its data, if it is not.
+
+    `known`, when given, holds commits of the repo exactly as stored (an
+    import's, all new): a walk over them that meets no other stored commit
+    spares reading the whole graph back.
+    """
     version = await uow.repos.lock_for_attribution(repo.id)
     if await uow.repos.attributed_version(repo.id) == version:
         return
     for environment, attributed in (await uow.attribution.chains(repo.id)).items():
-        await extend(uow, repo, environment, attributed)
+        await extend(uow, repo, environment, attributed, known)
     await uow.repos.mark_attributed(repo.id, version)
 
 
@@ -46,7 +53,11 @@ async def attribute_all(uow: UnitOfWork, repos: Sequence[Repo]) -> None:
 
 
 async def extend(
-    uow: UnitOfWork, repo: Repo, environment: str, attributed: ChainPosition | None
+    uow: UnitOfWork,
+    repo: Repo,
+    environment: str,
+    attributed: ChainPosition | None,
+    known: Mapping[str, Commit] | None = None,
 ) -> None:
     """Attribute the chain's members after `attributed`, dropping stale ones."""
     began = time.perf_counter()
@@ -56,7 +67,7 @@ async def extend(
     if not pending:
         return
     if attributed is None or len(pending) >= GRAPH_FROM:
-        shipments = await _over_graph(uow, repo.id, environment, pending, set())
+        shipments = await _over_graph(uow, repo.id, environment, pending, set(), known)
     else:
         shipments = await _by_sha(uow, repo.id, environment, pending)
     await store.record(repo.id, environment, shipments)
@@ -96,7 +107,23 @@ async def _over_graph(
     environment: str,
     pending: list[Deployment],
     shipped_now: set[str],
+    known: Mapping[str, Commit] | None = None,
 ) -> list[Shipment]:
-    graph = await uow.commits.graph(repo_id)
     shipped = await uow.attribution.shipped(repo_id, environment) | shipped_now
+    if known is not None:
+        shipments = list(ship_in_memory(pending, known, set(shipped)))
+        if not await _met_stored(uow, repo_id, environment, shipments):
+            return shipments
+    graph = await uow.commits.graph(repo_id)
     return list(ship_in_memory(pending, graph, shipped))
+
+
+async def _met_stored(
+    uow: UnitOfWork, repo_id: int, environment: str, shipments: list[Shipment]
+) -> bool:
+    """Whether a walk stopped at a sha that is a stored commit after all."""
+    missing = set().union(*(shipment.missing for shipment in shipments))
+    if not missing:
+        return False
+    found = await uow.attribution.look_up(repo_id, environment, missing)
+    return bool(found.commits)

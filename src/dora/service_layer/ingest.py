@@ -82,7 +82,7 @@ async def import_history(
         stale = earliest(stale_from(old, new) for old, new in updates)
         await uow.attribution.invalidate(repo.id, stale)
         # An import is large: attributing it now spares the first reader.
-        await attribute(uow, repo)
+        await attribute(uow, repo, _as_stored(commits, inserted))
         for incident in incidents:
             await uow.incidents.upsert(repo.id, incident)
         await uow.commit()
@@ -95,3 +95,11 @@ async def import_history(
         len(deployments),
     )
     return inserted, created
+
+
+def _as_stored(commits: Sequence[Commit], inserted: int) -> dict[str, Commit] | None:
+    """Return the commits as stored (the first of each sha) if all were new."""
+    first: dict[str, Commit] = {}
+    for commit in commits:
+        first.setdefault(commit.sha, commit)
+    return first if inserted == len(first) else None
