@@ -6,9 +6,9 @@ deployment is dropped: rows are derived by attribution from deployments of
 the same transaction, deployments are never deleted, and checking each of
 an import's rows cost about as much as writing them.
 
-Revision ID: 0006
-Revises: 0003
-Create Date: 2026-12-06 18:00:00.000000
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-12-04 19:00:00.000000
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0006"
-down_revision: str | None = "0003"
+revision: str = "0005"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
