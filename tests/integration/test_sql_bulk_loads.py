@@ -133,14 +133,15 @@ async def test_a_second_bulk_load_updates_some_and_adds_others(
     assert len(stored) == 1_700
 
 
+# COPY and ANALYZE are PostgreSQL's.
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
 async def test_a_bulk_load_leaves_the_tables_analyzed(
     uow_factory: UowFactory,
 ) -> None:
     repo_id = await _repo_id(uow_factory)
 
     async with uow_factory() as uow:
-        if uow.session.get_bind().dialect.name != "postgresql":
-            pytest.skip("COPY and ANALYZE are PostgreSQL's")
         await uow.commits.add(repo_id, _history(1_200))
         await uow.commit()
 
