@@ -16,6 +16,7 @@ from sqlalchemy import (
     case,
     delete,
     exists,
+    func,
     insert,
     or_,
     select,
@@ -124,16 +125,18 @@ class SqlAttributionStore:
     ) -> list[Deployment]:
         query = (
             select(DEPLOYMENTS)
-            .where(
-                DEPLOYMENTS.c.repo_id == repo_id,
-                DEPLOYMENTS.c.environment == environment,
-                DEPLOYMENTS.c.status == Status.SUCCESS.value,
-                DEPLOYMENTS.c.finished_at.is_not(None),
-                _after(DEPLOYMENTS.c.finished_at, DEPLOYMENTS.c.id, attributed),
-            )
+            .where(*_members_after(repo_id, environment, attributed))
             .order_by(DEPLOYMENTS.c.finished_at, DEPLOYMENTS.c.id)
         )
         return [deployment_of_row(row) for row in await self.session.execute(query)]
+
+    async def count_pending(
+        self, repo_id: int, environment: str, attributed: ChainPosition | None
+    ) -> int:
+        query = select(func.count()).where(
+            *_members_after(repo_id, environment, attributed)
+        )
+        return int(await self.session.scalar(query) or 0)
 
     async def look_up(self, repo_id: int, environment: str, shas: set[str]) -> Found:
         shipped = (
@@ -208,6 +211,18 @@ class SqlAttributionStore:
             .where(CHAINS.c.repo_id == repo_id, CHAINS.c.environment == environment)
             .values(attributed_at=last.finished_at, attributed_seq=last.seq)
         )
+
+
+def _members_after(
+    repo_id: int, environment: str, attributed: ChainPosition | None
+) -> tuple[ColumnElement[bool], ...]:
+    return (
+        DEPLOYMENTS.c.repo_id == repo_id,
+        DEPLOYMENTS.c.environment == environment,
+        DEPLOYMENTS.c.status == Status.SUCCESS.value,
+        DEPLOYMENTS.c.finished_at.is_not(None),
+        _after(DEPLOYMENTS.c.finished_at, DEPLOYMENTS.c.id, attributed),
+    )
 
 
 def _after(

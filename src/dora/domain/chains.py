@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from dora.domain.model import Commit, Deployment, ShippedChange
-from dora.domain.shipping import CommitGraph, newly_reachable
+from dora.domain.shipping import CommitGraph, chain_order, newly_reachable
 
 
 @dataclass(frozen=True, order=True)
@@ -67,6 +67,18 @@ def earliest(positions: Iterable[dict[str, ChainPosition]]) -> dict[str, ChainPo
             known = merged.get(environment)
             merged[environment] = position if known is None else min(known, position)
     return merged
+
+
+def members_after(
+    deployments: Iterable[Deployment],
+    environment: str,
+    attributed: ChainPosition | None,
+) -> list[Deployment]:
+    """Return the environment's chain members after `attributed`, in chain order."""
+    members = chain_order(d for d in deployments if d.environment == environment)
+    if attributed is None:
+        return members
+    return [d for d in members if ChainPosition.of(d) > attributed]
 
 
 @dataclass(frozen=True)
