@@ -32,17 +32,13 @@ class SqlCommitRepository:
         for commit in commits:
             first.setdefault(commit.sha, commit)
         # In sha order, so that writers of overlapping batches take the rows'
-        # locks in one order and cannot deadlock.
+        # locks in one order and cannot deadlock. Tuples in column order:
+        # an import builds tens of thousands of them.
         rows = [_commit_row(repo_id, first[sha]) for sha in sorted(first)]
 
         if copies(self.session, rows):
-            columns = ("repo_id", "sha", "parents", "committed_at", "authored_at")
             return await insert_new_by_copy(
-                self.session,
-                "commits",
-                columns,
-                ([row[name] for name in columns] for row in rows),
-                conflict=("repo_id", "sha"),
+                self.session, "commits", COMMIT_COLUMNS, rows, ("repo_id", "sha")
             )
 
         statement = (
@@ -51,9 +47,10 @@ class SqlCommitRepository:
             .returning(table(CommitRow).c.sha)
         )
         inserted = 0
-        for batch in batches(rows, columns=5):
+        for batch in batches(rows, columns=len(COMMIT_COLUMNS)):
+            values = [dict(zip(COMMIT_COLUMNS, row, strict=True)) for row in batch]
             # RETURNING yields only the rows that were really inserted.
-            result = await self.session.execute(statement, batch)
+            result = await self.session.execute(statement, values)
             inserted += len(result.all())
         return inserted
 
@@ -76,14 +73,13 @@ def _commits(repo_id: int) -> Select[str, str, datetime, datetime]:
     ).where(CommitRow.repo_id == repo_id)
 
 
-def _commit_row(repo_id: int, commit: Commit) -> dict[str, Any]:
-    return {
-        "repo_id": repo_id,
-        "sha": commit.sha,
-        "parents": " ".join(commit.parents),
-        "committed_at": commit.committed_at,
-        "authored_at": commit.authored_at,
-    }
+COMMIT_COLUMNS = ("repo_id", "sha", "parents", "committed_at", "authored_at")
+
+
+def _commit_row(repo_id: int, commit: Commit) -> tuple[Any, ...]:
+    """Return the commit's row, valued as `COMMIT_COLUMNS` says."""
+    parents = " ".join(commit.parents)
+    return (repo_id, commit.sha, parents, commit.committed_at, commit.authored_at)
 
 
 def _commit(
