@@ -7,7 +7,7 @@ indexes serve it on both databases.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -186,10 +186,11 @@ class SqlAttributionStore:
         if not shipments:
             return
         changes = _change_rows(repo_id, shipments)
-        if copies(self.session, changes):
+        if copies(self.session, sum(len(s.commits) for s in shipments)):
             # Stale rows were discarded first: nothing can conflict.
-            await copy_into(self.session, "shipped_changes", CHANGE_COLUMNS, changes)
-            loaded(self.session, "shipped_changes", len(changes))
+            table = "shipped_changes"
+            sent = await copy_into(self.session, table, CHANGE_COLUMNS, changes)
+            loaded(self.session, table, sent)
         else:
             rows = [
                 dict(zip(CHANGE_COLUMNS, change, strict=True)) for change in changes
@@ -250,12 +251,13 @@ CHANGE_COLUMNS = (
 )
 
 
-def _change_rows(repo_id: int, shipments: Sequence[Shipment]) -> list[tuple[Any, ...]]:
-    """Return the rows of the changes shipped, valued as `CHANGE_COLUMNS` says."""
-    rows: list[tuple[Any, ...]] = []
+def _change_rows(
+    repo_id: int, shipments: Sequence[Shipment]
+) -> Iterator[tuple[Any, ...]]:
+    """Yield the rows of the changes shipped, valued as `CHANGE_COLUMNS` says."""
     for shipment in shipments:
         d = shipment.deployment
-        rows.extend(
+        yield from (
             (
                 repo_id,
                 d.environment,
@@ -268,7 +270,6 @@ def _change_rows(repo_id: int, shipments: Sequence[Shipment]) -> list[tuple[Any,
             )
             for c in shipment.commits
         )
-    return rows
 
 
 def _gap_row(repo_id: int, shipment: Shipment, sha: str) -> dict[str, Any]:

@@ -85,19 +85,18 @@ async def _insert(
     statement = insert(DEPLOYMENTS).returning(
         DEPLOYMENTS.c.external_id, DEPLOYMENTS.c.id, sort_by_parameter_order=True
     )
-    rows = [_row(repo_id, d) for d in fresh]
-    if copies(session, rows):
-        return await _insert_by_copy(session, rows)
+    if copies(session, len(fresh)):
+        return await _insert_by_copy(session, repo_id, fresh)
     seqs: dict[str, int] = {}
-    for batch in batches(rows, columns=len(COLUMNS)):
-        values = [dict(zip(COLUMNS, row, strict=True)) for row in batch]
+    for batch in batches(fresh, columns=len(COLUMNS)):
+        values = [dict(zip(COLUMNS, _row(repo_id, d), strict=True)) for d in batch]
         result = await session.execute(statement, values)
         seqs.update({external_id: seq for external_id, seq in result})
     return seqs
 
 
 async def _insert_by_copy(
-    session: AsyncSession, rows: Sequence[tuple[Any, ...]]
+    session: AsyncSession, repo_id: int, fresh: Sequence[Deployment]
 ) -> dict[str, int]:
     # Ids drawn in ascending order (as one array: a row per id costs more to
     # read) are handed out in the order received. No other writer can insert
@@ -107,13 +106,14 @@ async def _insert_by_copy(
     result = await connection.exec_driver_sql(
         "SELECT array_agg(id ORDER BY id) FROM (SELECT nextval("
         "pg_get_serial_sequence('deployments', 'id')) AS id "
-        f"FROM generate_series(1, {len(rows):d})) AS drawn"
+        f"FROM generate_series(1, {len(fresh):d})) AS drawn"
     )
     ids: list[int] = result.scalar_one()
-    values = ((seq, *row) for seq, row in zip(ids, rows, strict=True))
-    await copy_into(session, "deployments", ("id", *COLUMNS), values)
-    loaded(session, "deployments", len(rows))
-    return {row[1]: seq for seq, row in zip(ids, rows, strict=True)}
+    # Built as they are sent: the rows are never all held at once.
+    rows = ((seq, *_row(repo_id, d)) for seq, d in zip(ids, fresh, strict=True))
+    sent = await copy_into(session, "deployments", ("id", *COLUMNS), rows)
+    loaded(session, "deployments", sent)
+    return {d.id: seq for seq, d in zip(ids, fresh, strict=True)}
 
 
 async def _update(

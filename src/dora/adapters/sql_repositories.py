@@ -32,13 +32,16 @@ class SqlCommitRepository:
         for commit in commits:
             first.setdefault(commit.sha, commit)
         # In sha order, so that writers of overlapping batches take the rows'
-        # locks in one order and cannot deadlock. Tuples in column order:
-        # an import builds tens of thousands of them.
-        rows = [_commit_row(repo_id, first[sha]) for sha in sorted(first)]
+        # locks in one order and cannot deadlock.
+        ordered = [first[sha] for sha in sorted(first)]
 
-        if copies(self.session, rows):
+        if copies(self.session, len(ordered)):
             return await insert_new_by_copy(
-                self.session, "commits", COMMIT_COLUMNS, rows, ("repo_id", "sha")
+                self.session,
+                "commits",
+                COMMIT_COLUMNS,
+                lambda: (_commit_row(repo_id, commit) for commit in ordered),
+                conflict=("repo_id", "sha"),
             )
 
         statement = (
@@ -47,8 +50,9 @@ class SqlCommitRepository:
             .returning(table(CommitRow).c.sha)
         )
         inserted = 0
-        for batch in batches(rows, columns=len(COMMIT_COLUMNS)):
-            values = [dict(zip(COMMIT_COLUMNS, row, strict=True)) for row in batch]
+        for batch in batches(ordered, columns=len(COMMIT_COLUMNS)):
+            rows = (_commit_row(repo_id, commit) for commit in batch)
+            values = [dict(zip(COMMIT_COLUMNS, row, strict=True)) for row in rows]
             # RETURNING yields only the rows that were really inserted.
             result = await self.session.execute(statement, values)
             inserted += len(result.all())

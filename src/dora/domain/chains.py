@@ -8,7 +8,7 @@ position makes everything from there on stale; data after it only extends.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from dora.domain.model import Commit, Deployment, ShippedChange
@@ -87,7 +87,7 @@ class Shipment:
 
     deployment: Deployment
     commits: list[Commit]
-    missing: frozenset[str] = field(default_factory=frozenset)
+    missing: frozenset[str] = frozenset()
 
     @property
     def position(self) -> ChainPosition:
@@ -117,4 +117,8 @@ def ship_in_memory(
     for deployment in members:
         missing: set[str] = set()
         commits = list(newly_reachable(deployment.sha, graph, shipped, missing))
-        yield Shipment(deployment, commits, frozenset(missing))
+        # Most walks miss nothing: those share the default, one object fewer.
+        if missing:
+            yield Shipment(deployment, commits, frozenset(missing))
+        else:
+            yield Shipment(deployment, commits)
