@@ -88,7 +88,9 @@ async def _insert(
     if copies(session, len(fresh)):
         return await _insert_by_copy(session, repo_id, fresh)
     seqs: dict[str, int] = {}
-    for batch in batches(fresh, columns=len(COLUMNS)):
+    # One parameter more per row than columns, as the statement was counted
+    # before: room for a sentinel the insert may add to keep the order.
+    for batch in batches(fresh, columns=len(COLUMNS) + 1):
         values = [dict(zip(COLUMNS, _row(repo_id, d), strict=True)) for d in batch]
         result = await session.execute(statement, values)
         seqs.update({external_id: seq for external_id, seq in result})
