@@ -59,3 +59,37 @@ async def test_an_import_deploying_a_stored_commit_ships_it() -> None:
 
     assert platform.kept_attribution() == platform.fresh_attribution()
     assert _shipped_by(platform)["d0"] == {"c0"}
+
+
+async def test_an_import_also_ships_through_stored_deployments_not_imported() -> None:
+    platform = Platform()
+    history = long_history(60)
+    await platform.deploy(deployment("early", "c5", "2024-01-02T00:30:00Z"))
+    deployments = [
+        deployment(f"d{n}", f"c{n}", f"2024-01-02T{n // 6:02d}:{n % 6 * 10:02d}:00Z")
+        for n in range(0, 60, 10)
+    ]
+
+    await ingest.import_history(
+        platform.uow(), RepoPath.parse(REPO), history, deployments
+    )
+
+    assert platform.kept_attribution() == platform.fresh_attribution()
+    assert _shipped_by(platform)["early"] == {f"c{n}" for n in range(1, 6)}
+
+
+async def test_a_reimport_with_a_changed_deployment_ships_as_changed() -> None:
+    platform = Platform()
+    history = long_history(60)
+    deployments = [
+        deployment(f"d{n}", f"c{n}", f"2024-01-02T{n // 6:02d}:{n % 6 * 10:02d}:00Z")
+        for n in range(0, 60, 10)
+    ]
+    path = RepoPath.parse(REPO)
+    await ingest.import_history(platform.uow(), path, history, deployments)
+    deployments[2] = deployment("d20", "c25", "2024-01-02T03:20:00Z")
+
+    await ingest.import_history(platform.uow(), path, history, deployments)
+
+    assert platform.kept_attribution() == platform.fresh_attribution()
+    assert _shipped_by(platform)["d20"] == {f"c{n}" for n in range(11, 26)}

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from dora.domain.chains import ChainPosition, Shipment
+from dora.domain.chains import ChainPosition, Shipment, members_after
 from dora.domain.model import Deployment, ShippedChange
-from dora.domain.shipping import chain_order
 from dora.ports.attribution import Found
 
 if TYPE_CHECKING:
@@ -66,14 +65,13 @@ class MemoryAttributionStore:
     async def pending(
         self, repo_id: int, environment: str, attributed: ChainPosition | None
     ) -> list[Deployment]:
-        members = chain_order(
-            d
-            for d in self.db.deployments[repo_id].values()
-            if d.environment == environment
-        )
-        return [
-            d for d in members if attributed is None or ChainPosition.of(d) > attributed
-        ]
+        deployments = self.db.deployments[repo_id].values()
+        return members_after(deployments, environment, attributed)
+
+    async def count_pending(
+        self, repo_id: int, environment: str, attributed: ChainPosition | None
+    ) -> int:
+        return len(await self.pending(repo_id, environment, attributed))
 
     async def look_up(self, repo_id: int, environment: str, shas: set[str]) -> Found:
         graph = self.db.commits[repo_id]

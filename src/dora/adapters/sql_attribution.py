@@ -7,7 +7,7 @@ indexes serve it on both databases.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -16,6 +16,7 @@ from sqlalchemy import (
     case,
     delete,
     exists,
+    func,
     insert,
     or_,
     select,
@@ -124,16 +125,18 @@ class SqlAttributionStore:
     ) -> list[Deployment]:
         query = (
             select(DEPLOYMENTS)
-            .where(
-                DEPLOYMENTS.c.repo_id == repo_id,
-                DEPLOYMENTS.c.environment == environment,
-                DEPLOYMENTS.c.status == Status.SUCCESS.value,
-                DEPLOYMENTS.c.finished_at.is_not(None),
-                _after(DEPLOYMENTS.c.finished_at, DEPLOYMENTS.c.id, attributed),
-            )
+            .where(*_members_after(repo_id, environment, attributed))
             .order_by(DEPLOYMENTS.c.finished_at, DEPLOYMENTS.c.id)
         )
         return [deployment_of_row(row) for row in await self.session.execute(query)]
+
+    async def count_pending(
+        self, repo_id: int, environment: str, attributed: ChainPosition | None
+    ) -> int:
+        query = select(func.count()).where(
+            *_members_after(repo_id, environment, attributed)
+        )
+        return int(await self.session.scalar(query) or 0)
 
     async def look_up(self, repo_id: int, environment: str, shas: set[str]) -> Found:
         shipped = (
@@ -183,10 +186,11 @@ class SqlAttributionStore:
         if not shipments:
             return
         changes = _change_rows(repo_id, shipments)
-        if copies(self.session, changes):
+        if copies(self.session, sum(len(s.commits) for s in shipments)):
             # Stale rows were discarded first: nothing can conflict.
-            await copy_into(self.session, "shipped_changes", CHANGE_COLUMNS, changes)
-            loaded(self.session, "shipped_changes", len(changes))
+            table = "shipped_changes"
+            sent = await copy_into(self.session, table, CHANGE_COLUMNS, changes)
+            loaded(self.session, table, sent)
         else:
             rows = [
                 dict(zip(CHANGE_COLUMNS, change, strict=True)) for change in changes
@@ -208,6 +212,18 @@ class SqlAttributionStore:
             .where(CHAINS.c.repo_id == repo_id, CHAINS.c.environment == environment)
             .values(attributed_at=last.finished_at, attributed_seq=last.seq)
         )
+
+
+def _members_after(
+    repo_id: int, environment: str, attributed: ChainPosition | None
+) -> tuple[ColumnElement[bool], ...]:
+    return (
+        DEPLOYMENTS.c.repo_id == repo_id,
+        DEPLOYMENTS.c.environment == environment,
+        DEPLOYMENTS.c.status == Status.SUCCESS.value,
+        DEPLOYMENTS.c.finished_at.is_not(None),
+        _after(DEPLOYMENTS.c.finished_at, DEPLOYMENTS.c.id, attributed),
+    )
 
 
 def _after(
@@ -235,12 +251,13 @@ CHANGE_COLUMNS = (
 )
 
 
-def _change_rows(repo_id: int, shipments: Sequence[Shipment]) -> list[tuple[Any, ...]]:
-    """Return the rows of the changes shipped, valued as `CHANGE_COLUMNS` says."""
-    rows: list[tuple[Any, ...]] = []
+def _change_rows(
+    repo_id: int, shipments: Sequence[Shipment]
+) -> Iterator[tuple[Any, ...]]:
+    """Yield the rows of the changes shipped, valued as `CHANGE_COLUMNS` says."""
     for shipment in shipments:
         d = shipment.deployment
-        rows.extend(
+        yield from (
             (
                 repo_id,
                 d.environment,
@@ -253,7 +270,6 @@ def _change_rows(repo_id: int, shipments: Sequence[Shipment]) -> list[tuple[Any,
             )
             for c in shipment.commits
         )
-    return rows
 
 
 def _gap_row(repo_id: int, shipment: Shipment, sha: str) -> dict[str, Any]:

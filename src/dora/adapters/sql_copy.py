@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from psycopg.errors import UniqueViolation
@@ -35,9 +35,9 @@ ESTIMATED = {
 }
 
 
-def copies(session: AsyncSession, rows: Sequence[Any]) -> bool:
-    """Whether to write these rows with COPY: PostgreSQL, and enough of them."""
-    return len(rows) >= COPY_FROM and session.get_bind().dialect.name == "postgresql"
+def copies(session: AsyncSession, rows: int) -> bool:
+    """Whether to write so many rows with COPY: PostgreSQL, and enough of them."""
+    return rows >= COPY_FROM and session.get_bind().dialect.name == "postgresql"
 
 
 async def copy_into(
@@ -45,8 +45,8 @@ async def copy_into(
     table: str,
     columns: Sequence[str],
     rows: Iterable[Sequence[Any]],
-) -> None:
-    """COPY rows into a table within the session's transaction.
+) -> int:
+    """COPY rows into a table within the session's transaction; count them.
 
     The binary format costs both sides about a third of the text format's
     work: no timestamp is written out and parsed back.
@@ -56,10 +56,13 @@ async def copy_into(
     driver: Any = raw.driver_connection
     types = await _column_types(driver, table, columns)
     statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
+    sent = 0
     async with driver.cursor() as cursor, cursor.copy(statement) as copy:
         copy.set_types(types)
         for row in rows:
             await copy.write_row(row)
+            sent += 1
+    return sent
 
 
 async def _column_types(driver: Any, table: str, columns: Sequence[str]) -> list[int]:
@@ -151,7 +154,7 @@ async def insert_new_by_copy(
     session: AsyncSession,
     table: str,
     columns: Sequence[str],
-    rows: Iterable[Sequence[Any]],
+    rows: Callable[[], Iterator[Sequence[Any]]],
     conflict: Sequence[str],
 ) -> int:
     """Insert by COPY the rows whose `conflict` key is not stored; count them.
@@ -159,18 +162,20 @@ async def insert_new_by_copy(
     The rows belong to one repo, whose id is their first column. A repo with
     no rows in the table takes them straight; otherwise, or when a writer
     of the same repo got some in first, they go through a staging table.
+    `rows` makes them afresh for each pass: built as they are sent, the rows
+    of a large load are never all held at once.
     """
-    rows = list(rows)
-    if rows and not await _holds_any(session, table, columns[0], rows[0][0]):
+    first = next(rows(), None)
+    if first is not None and not await _holds_any(session, table, columns[0], first[0]):
         try:
             async with session.begin_nested():
-                await copy_into(session, table, columns, rows)
+                sent = await copy_into(session, table, columns, rows())
         except UniqueViolation:
             logger.info("%s: rows arrived meanwhile; inserting the rest", table)
         else:
-            loaded(session, table, len(rows))
-            return len(rows)
-    return await _insert_staged(session, table, columns, rows, conflict)
+            loaded(session, table, sent)
+            return sent
+    return await _insert_staged(session, table, columns, rows(), conflict)
 
 
 async def _holds_any(session: AsyncSession, table: str, column: str, key: Any) -> bool:

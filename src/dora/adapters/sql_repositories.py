@@ -33,15 +33,14 @@ class SqlCommitRepository:
             first.setdefault(commit.sha, commit)
         # In sha order, so that writers of overlapping batches take the rows'
         # locks in one order and cannot deadlock.
-        rows = [_commit_row(repo_id, first[sha]) for sha in sorted(first)]
+        ordered = [first[sha] for sha in sorted(first)]
 
-        if copies(self.session, rows):
-            columns = ("repo_id", "sha", "parents", "committed_at", "authored_at")
+        if copies(self.session, len(ordered)):
             return await insert_new_by_copy(
                 self.session,
                 "commits",
-                columns,
-                ([row[name] for name in columns] for row in rows),
+                COMMIT_COLUMNS,
+                lambda: (_commit_row(repo_id, commit) for commit in ordered),
                 conflict=("repo_id", "sha"),
             )
 
@@ -51,9 +50,11 @@ class SqlCommitRepository:
             .returning(table(CommitRow).c.sha)
         )
         inserted = 0
-        for batch in batches(rows, columns=5):
+        for batch in batches(ordered, columns=len(COMMIT_COLUMNS)):
+            rows = (_commit_row(repo_id, commit) for commit in batch)
+            values = [dict(zip(COMMIT_COLUMNS, row, strict=True)) for row in rows]
             # RETURNING yields only the rows that were really inserted.
-            result = await self.session.execute(statement, batch)
+            result = await self.session.execute(statement, values)
             inserted += len(result.all())
         return inserted
 
@@ -76,14 +77,13 @@ def _commits(repo_id: int) -> Select[str, str, datetime, datetime]:
     ).where(CommitRow.repo_id == repo_id)
 
 
-def _commit_row(repo_id: int, commit: Commit) -> dict[str, Any]:
-    return {
-        "repo_id": repo_id,
-        "sha": commit.sha,
-        "parents": " ".join(commit.parents),
-        "committed_at": commit.committed_at,
-        "authored_at": commit.authored_at,
-    }
+COMMIT_COLUMNS = ("repo_id", "sha", "parents", "committed_at", "authored_at")
+
+
+def _commit_row(repo_id: int, commit: Commit) -> tuple[Any, ...]:
+    """Return the commit's row, valued as `COMMIT_COLUMNS` says."""
+    parents = " ".join(commit.parents)
+    return (repo_id, commit.sha, parents, commit.committed_at, commit.authored_at)
 
 
 def _commit(

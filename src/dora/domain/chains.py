@@ -8,11 +8,11 @@ position makes everything from there on stale; data after it only extends.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from dora.domain.model import Commit, Deployment, ShippedChange
-from dora.domain.shipping import CommitGraph, newly_reachable
+from dora.domain.shipping import CommitGraph, chain_order, newly_reachable
 
 
 @dataclass(frozen=True, order=True)
@@ -69,13 +69,25 @@ def earliest(positions: Iterable[dict[str, ChainPosition]]) -> dict[str, ChainPo
     return merged
 
 
+def members_after(
+    deployments: Iterable[Deployment],
+    environment: str,
+    attributed: ChainPosition | None,
+) -> list[Deployment]:
+    """Return the environment's chain members after `attributed`, in chain order."""
+    members = chain_order(d for d in deployments if d.environment == environment)
+    if attributed is None:
+        return members
+    return [d for d in members if ChainPosition.of(d) > attributed]
+
+
 @dataclass(frozen=True)
 class Shipment:
     """What one deployment newly ships, and the unknown shas its walk hit."""
 
     deployment: Deployment
     commits: list[Commit]
-    missing: frozenset[str] = field(default_factory=frozenset)
+    missing: frozenset[str] = frozenset()
 
     @property
     def position(self) -> ChainPosition:
@@ -105,4 +117,8 @@ def ship_in_memory(
     for deployment in members:
         missing: set[str] = set()
         commits = list(newly_reachable(deployment.sha, graph, shipped, missing))
-        yield Shipment(deployment, commits, frozenset(missing))
+        # Most walks miss nothing: those share the default, one object fewer.
+        if missing:
+            yield Shipment(deployment, commits, frozenset(missing))
+        else:
+            yield Shipment(deployment, commits)

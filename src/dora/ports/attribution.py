@@ -44,6 +44,11 @@ class AttributionStore(Protocol):
     ) -> list[Deployment]:
         """Return the chain's members after the position, in chain order."""
 
+    async def count_pending(
+        self, repo_id: int, environment: str, attributed: ChainPosition | None
+    ) -> int:
+        """Return how many members the chain has after the position."""
+
     async def look_up(self, repo_id: int, environment: str, shas: set[str]) -> Found:
         """Return the known commits among `shas` and which the chain shipped."""
 

@@ -11,9 +11,16 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
-from dora.domain.chains import ChainPosition, Shipment, ship_in_memory
+from dora.domain.chains import (
+    ChainPosition,
+    Shipment,
+    members_after,
+    ship_in_memory,
+)
 from dora.domain.model import Commit, Deployment, Repo
+from dora.ports.attribution import AttributionStore
 from dora.ports.repositories import UnitOfWork
 from dora.service_layer.walks import TooDeep, walk_by_sha
 
@@ -24,20 +31,32 @@ logger = logging.getLogger(__name__)
 GRAPH_FROM = 48
 
 
+@dataclass(frozen=True)
+class Imported:
+    """What an import just stored, exactly as stored, so as not to read it back.
+
+    `commits` are given only when all of them were new; `deployments` are
+    every deployment the import stored.
+    """
+
+    commits: Mapping[str, Commit] | None
+    deployments: Sequence[Deployment]
+
+
 async def attribute(
-    uow: UnitOfWork, repo: Repo, known: Mapping[str, Commit] | None = None
+    uow: UnitOfWork, repo: Repo, imported: Imported | None = None
 ) -> None:
     """Bring the repo's attribution up to date with its data, if it is not.
 
-    `known`, when given, holds commits of the repo exactly as stored (an
-    import's, all new): a walk over them that meets no other stored commit
-    spares reading the whole graph back.
+    A walk over `imported` commits that meets no other stored commit spares
+    reading the whole graph back; `imported` deployments that are all of a
+    chain's pending members spare reading those back.
     """
     version = await uow.repos.lock_for_attribution(repo.id)
     if await uow.repos.attributed_version(repo.id) == version:
         return
     for environment, attributed in (await uow.attribution.chains(repo.id)).items():
-        await extend(uow, repo, environment, attributed, known)
+        await extend(uow, repo, environment, attributed, imported)
     await uow.repos.mark_attributed(repo.id, version)
 
 
@@ -57,16 +76,17 @@ async def extend(
     repo: Repo,
     environment: str,
     attributed: ChainPosition | None,
-    known: Mapping[str, Commit] | None = None,
+    imported: Imported | None = None,
 ) -> None:
     """Attribute the chain's members after `attributed`, dropping stale ones."""
     began = time.perf_counter()
     store = uow.attribution
     await store.discard_after(repo.id, environment, attributed)
-    pending = await store.pending(repo.id, environment, attributed)
+    pending = await _pending(store, repo.id, environment, attributed, imported)
     if not pending:
         return
     if attributed is None or len(pending) >= GRAPH_FROM:
+        known = None if imported is None else imported.commits
         shipments = await _over_graph(uow, repo.id, environment, pending, set(), known)
     else:
         shipments = await _by_sha(uow, repo.id, environment, pending)
@@ -80,6 +100,23 @@ async def extend(
         sum(len(s.commits) for s in shipments),
         (time.perf_counter() - began) * 1000,
     )
+
+
+async def _pending(
+    store: AttributionStore,
+    repo_id: int,
+    environment: str,
+    attributed: ChainPosition | None,
+    imported: Imported | None,
+) -> list[Deployment]:
+    """Return the chain's pending members; count, not read, imported ones."""
+    if imported is not None:
+        members = members_after(imported.deployments, environment, attributed)
+        # The imported deployments are stored: as many stored members as
+        # imported ones means they are the same.
+        if await store.count_pending(repo_id, environment, attributed) == len(members):
+            return members
+    return await store.pending(repo_id, environment, attributed)
 
 
 async def _by_sha(

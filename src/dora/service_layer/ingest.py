@@ -10,7 +10,7 @@ from dora.domain.errors import NotFound
 from dora.domain.incidents import Incident
 from dora.domain.model import Commit, Deployment, Repo, RepoPath
 from dora.ports.repositories import UnitOfWork
-from dora.service_layer.attribution import attribute
+from dora.service_layer.attribution import Imported, attribute
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +82,8 @@ async def import_history(
         stale = earliest(stale_from(old, new) for old, new in updates)
         await uow.attribution.invalidate(repo.id, stale)
         # An import is large: attributing it now spares the first reader.
-        await attribute(uow, repo, _as_stored(commits, inserted))
+        stored = [new for _, new in updates]
+        await attribute(uow, repo, Imported(_as_stored(commits, inserted), stored))
         for incident in incidents:
             await uow.incidents.upsert(repo.id, incident)
         await uow.commit()
