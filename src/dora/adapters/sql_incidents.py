@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,7 +18,11 @@ from dora.adapters.sql_support import (
     wants,
 )
 from dora.adapters.sql_tables import DeploymentRow, IncidentRow
-from dora.adapters.sql_window_evidence import counted_within
+from dora.adapters.sql_window_evidence import (
+    counted_within,
+    window_parameters,
+    window_values,
+)
 from dora.domain.incidents import Incident
 from dora.ports.failures import IdsByRepo
 from dora.ports.repositories import TimeRange
@@ -65,24 +70,10 @@ class SqlIncidentRepository:
         window: TimeRange,
         reach: TimeRange,
     ) -> dict[int, list[Incident]]:
-        # One statement: the linked ones first, as `linked_to` and `unlinked`
-        # one after the other would answer.
         found: dict[int, list[Incident]] = {}
         for batch in batches(repo_ids, columns=3):
-            linked = _linked(batch, environment, window)
-            query = (
-                select(IncidentRow)
-                .where(
-                    IncidentRow.repo_id.in_(batch),
-                    or_(linked, _unlinked(environment, reach)),
-                )
-                .order_by(
-                    IncidentRow.deployment_id.is_(None),
-                    IncidentRow.started_at,
-                    IncidentRow.id,
-                )
-            )
-            for row in await self.session.scalars(query):
+            values = window_values(batch, environment, window, reach)
+            for row in await self.session.scalars(_around(), values):
                 found.setdefault(row.repo_id, []).append(_incident(row))
         return found
 
@@ -95,6 +86,29 @@ class SqlIncidentRepository:
             for row in await self.session.scalars(query):
                 found.setdefault(row.repo_id, []).append(_incident(row))
         return found
+
+
+@functools.cache
+def _around() -> Select[IncidentRow]:
+    """Build once the read of a window's incidents, its values bound each run.
+
+    The linked ones first, as `linked_to` and `unlinked` one after the other
+    would answer.
+    """
+    repo_ids, environment, window, reach = window_parameters()
+    return (
+        select(IncidentRow)
+        .where(
+            IncidentRow.repo_id.in_(repo_ids),
+            or_(
+                _linked(repo_ids, environment, window),
+                _unlinked(environment, reach),
+            ),
+        )
+        .order_by(
+            IncidentRow.deployment_id.is_(None), IncidentRow.started_at, IncidentRow.id
+        )
+    )
 
 
 def _unlinked(environment: str, during: TimeRange) -> ColumnElement[bool]:

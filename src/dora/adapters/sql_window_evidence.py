@@ -52,12 +52,7 @@ async def window_deployments(
 ) -> WindowDeployments:
     read = WindowDeployments(chains={}, remediations={}, failed_attempts=[])
     for batch in batches(repo_ids, columns=REPO_LISTS):
-        values = {
-            "repo_ids": list(batch),
-            "environment": environment,
-            **_bounds("window", window),
-            **_bounds("reach", reach),
-        }
+        values = window_values(batch, environment, window, reach)
         for kind, repo_id, *row in await session.execute(_statement(), values):
             if kind == FAILED:
                 read.failed_attempts.append(row[4])
@@ -74,9 +69,7 @@ def _statement() -> Select[Any]:
     Building a statement this size costs more than the database takes to
     run it.
     """
-    repo_ids: Sequence[int] = cast(Any, bindparam("repo_ids", expanding=True))
-    environment: str = cast(Any, bindparam("environment"))
-    window, reach = _range("window"), _range("reach")
+    repo_ids, environment, window, reach = window_parameters()
     parts = [(CHAIN, part) for part in around(repo_ids, environment, reach)]
     parts += [
         (REMEDY, _remedies(repo_ids, environment, window)),
@@ -94,14 +87,37 @@ def _statement() -> Select[Any]:
     )
 
 
+def window_parameters() -> tuple[Sequence[int], str, TimeRange, TimeRange]:
+    """Return the parameters of a statement over a window, bound when it runs.
+
+    In place of repo ids, environment, window and reach, so the functions
+    that build statements from those build it unchanged.
+    """
+    repo_ids = cast(Sequence[int], bindparam("repo_ids", expanding=True))
+    environment = cast(str, bindparam("environment"))
+    return repo_ids, environment, _range("window"), _range("reach")
+
+
+def window_values(
+    repo_ids: Sequence[int], environment: str, window: TimeRange, reach: TimeRange
+) -> dict[str, Any]:
+    """Return the values of `window_parameters` for one execution."""
+    return {
+        "repo_ids": list(repo_ids),
+        "environment": environment,
+        **{f"window_{name}": value for name, value in _ends(window)},
+        **{f"reach_{name}": value for name, value in _ends(reach)},
+    }
+
+
 def _range(name: str) -> TimeRange:
-    return TimeRange(
-        cast(Any, bindparam(f"{name}_start")), cast(Any, bindparam(f"{name}_end"))
-    )
+    start: Any = bindparam(f"{name}_start")
+    end: Any = bindparam(f"{name}_end")
+    return TimeRange(start, end)
 
 
-def _bounds(name: str, during: TimeRange) -> dict[str, datetime]:
-    return {f"{name}_start": during.start, f"{name}_end": during.end}
+def _ends(during: TimeRange) -> tuple[tuple[str, datetime], ...]:
+    return (("start", during.start), ("end", during.end))
 
 
 def _remedies(
