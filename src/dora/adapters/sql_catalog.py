@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dora.adapters.sql_locked import LockedVersions
 from dora.adapters.sql_support import batches, conflict_insert
 from dora.adapters.sql_tables import OrgRow, ProjectRow, RepoRow
 from dora.domain.model import Repo, RepoPath, Scope, ScopeType
@@ -17,6 +18,8 @@ RepoQuery = Select[int, str, str, str, str | None]
 class SqlRepoCatalog:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        # The versions of the repos this transaction locked, as it keeps them.
+        self.locked = LockedVersions()
 
     async def ensure(
         self, path: RepoPath, default_branch: str | None
@@ -90,6 +93,7 @@ class SqlRepoCatalog:
         ]
 
     async def touch(self, repo_id: int) -> None:
+        self.locked.forget(repo_id)
         await self.session.execute(
             update(RepoRow)
             .where(RepoRow.id == repo_id)
@@ -101,6 +105,9 @@ class SqlRepoCatalog:
         return {id: version for id, version in await self.session.execute(query)}
 
     async def attributed_version(self, repo_id: int) -> int | None:
+        held = self.locked.of(self._transaction(), repo_id)
+        if held is not None:
+            return held[1]
         query = select(RepoRow.attributed_version).where(RepoRow.id == repo_id)
         return await self.session.scalar(query)
 
@@ -108,7 +115,11 @@ class SqlRepoCatalog:
         """Lock the repo row until commit; SQLite has no row locks and skips it.
 
         On SQLite every transaction already holds the database's write lock.
+        A repo this transaction locked already needs no second look-up.
         """
+        held = self.locked.of(self._transaction(), repo_id)
+        if held is not None:
+            return held[0]
         query = (
             select(RepoRow.data_version).where(RepoRow.id == repo_id).with_for_update()
         )
@@ -125,16 +136,21 @@ class SqlRepoCatalog:
                 .order_by(RepoRow.id)
                 .with_for_update()
             )
-            rows = await self.session.execute(query)
+            rows = (await self.session.execute(query)).all()
+            self.locked.keep(self._transaction(), rows)
             behind += [id for id, version, done in rows if done != version]
         return behind
 
     async def mark_attributed(self, repo_id: int, version: int) -> None:
+        self.locked.forget(repo_id)
         await self.session.execute(
             update(RepoRow)
             .where(RepoRow.id == repo_id)
             .values(attributed_version=version)
         )
+
+    def _transaction(self) -> object:
+        return self.session.sync_session.get_transaction()
 
 
 def _repos() -> RepoQuery:
