@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dora.adapters.sql_locked import LockedVersions
@@ -63,12 +64,9 @@ class SqlRepoCatalog:
         return int((await self.session.execute(query)).scalar_one()), False
 
     async def get(self, path: RepoPath) -> Repo | None:
-        query = _repos().where(
-            OrgRow.slug == path.org,
-            ProjectRow.slug == path.project,
-            RepoRow.slug == path.repo,
-        )
-        repos = await self._repos(query)
+        values = {"org": path.org, "project": path.project, "repo": path.repo}
+        result = await self.session.execute(_by_path(), values)
+        repos = _found(result)
         return repos[0] if repos else None
 
     async def in_scope(self, scope: Scope) -> list[Repo] | None:
@@ -86,11 +84,7 @@ class SqlRepoCatalog:
         return await self._repos(_repos().where(*beneath).order_by(RepoRow.id))
 
     async def _repos(self, query: RepoQuery) -> list[Repo]:
-        result = await self.session.execute(query)
-        return [
-            Repo(id, RepoPath(org, project, repo), branch)
-            for id, org, project, repo, branch in result
-        ]
+        return _found(await self.session.execute(query))
 
     async def touch(self, repo_id: int) -> None:
         self.locked.forget(repo_id)
@@ -151,6 +145,23 @@ class SqlRepoCatalog:
 
     def _transaction(self) -> object:
         return self.session.sync_session.get_transaction()
+
+
+@functools.cache
+def _by_path() -> RepoQuery:
+    """Build once the look-up of a repo by its path, bound at each execution."""
+    return _repos().where(
+        OrgRow.slug == bindparam("org"),
+        ProjectRow.slug == bindparam("project"),
+        RepoRow.slug == bindparam("repo"),
+    )
+
+
+def _found(rows: Iterable[tuple[int, str, str, str, str | None]]) -> list[Repo]:
+    return [
+        Repo(id, RepoPath(org, project, repo), branch)
+        for id, org, project, repo, branch in rows
+    ]
 
 
 def _repos() -> RepoQuery:

@@ -16,9 +16,10 @@ from dora.adapters.sql_snapshot_reads import (
     current_snapshot,
     key_fields,
     read_alone,
+    snapshot_upsert,
     stored_text,
 )
-from dora.adapters.sql_support import batches, conflict_insert, table
+from dora.adapters.sql_support import batches, table
 from dora.adapters.sql_tables import (
     DeploymentRow,
     ShippedChangeRow,
@@ -208,28 +209,17 @@ class SqlSnapshotRepository:
     async def put(self, snapshot: Snapshot) -> None:
         key = key_fields(snapshot.key)
         answer = snapshot.answer
-        statement = conflict_insert(self.session, SnapshotRow).values(
-            id=uuid.uuid4(),
+        values = {
+            "id": uuid.uuid4(),
             **key,
-            deployment_frequency=int(answer.get("deployment_frequency", 0)),
-            lead_time_avg_ms=_milliseconds(answer.get("lead_time_avg_hours")),
-            data_version=snapshot.data_version,
-            answer=answer,
-            created_at=snapshot.computed_at,
-        )
-        replaced = (
-            "deployment_frequency",
-            "lead_time_avg_ms",
-            "data_version",
-            "answer",
-            "created_at",
-        )
-        await self.session.execute(
-            statement.on_conflict_do_update(
-                index_elements=list(key),
-                set_={name: statement.excluded[name] for name in replaced},
-            )
-        )
+            "deployment_frequency": int(answer.get("deployment_frequency", 0)),
+            "lead_time_avg_ms": _milliseconds(answer.get("lead_time_avg_hours")),
+            "data_version": snapshot.data_version,
+            "answer": answer,
+            "created_at": snapshot.computed_at,
+        }
+        dialect = self.session.get_bind().dialect.name
+        await self.session.execute(snapshot_upsert(dialect), values)
 
 
 def _milliseconds(hours: object) -> int | None:

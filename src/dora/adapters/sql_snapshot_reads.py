@@ -1,4 +1,4 @@
-"""The statements that read metrics snapshots, built once each.
+"""The statements of metrics snapshots, built once each.
 
 Each is built with bound parameters on first use, so a request skips
 building and compiling it.
@@ -11,9 +11,12 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Select, Text, and_, bindparam, cast, func, select, true
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.sql import Executable
 
+from dora.adapters.sql_support import table
 from dora.adapters.sql_tables import OrgRow, ProjectRow, RepoRow, SnapshotRow
 from dora.domain.model import ScopeType
 from dora.ports.repositories import SnapshotKey
@@ -124,4 +127,32 @@ def current_snapshot() -> Select[int, int, str | None, Any, Any]:
         )
         .select_from(versions)
         .outerjoin(SnapshotRow, and_(*key))
+    )
+
+
+# What a later snapshot of the same key replaces.
+REPLACED = (
+    "deployment_frequency",
+    "lead_time_avg_ms",
+    "data_version",
+    "answer",
+    "created_at",
+)
+
+
+@cache
+def snapshot_upsert(dialect: str) -> Executable:
+    """The insert of a snapshot, replacing one of the same key, per dialect.
+
+    Its values come with each execution.
+    """
+    snapshots = table(SnapshotRow)
+    insert = (
+        postgresql.insert(snapshots)
+        if dialect == "postgresql"
+        else sqlite.insert(snapshots)
+    )
+    return insert.on_conflict_do_update(
+        index_elements=list(KEY_FIELDS),
+        set_={name: insert.excluded[name] for name in REPLACED},
     )
