@@ -69,7 +69,8 @@ async def _read(uow_factory: UowFactory) -> tuple[Any, Any]:
     chains = {r: [d.id for d in c] for r, c in read.chains.items()}
     remedies = {r: sorted(d.id for d in c) for r, c in read.remediations.items()}
     linked = {r: [i.id for i in found] for r, found in incidents.items()}
-    return (chains, remedies, sorted(read.failed_attempts), linked), repo.id
+    idle = {r: sorted(ids) for r, ids in read.idle.items()}
+    return (chains, remedies, sorted(read.failed_attempts), linked, idle), repo.id
 
 
 async def test_one_read_gives_the_chain_remedies_failures_and_incidents(
@@ -82,6 +83,8 @@ async def test_one_read_gives_the_chain_remedies_failures_and_incidents(
         {repo_id: ["fix-in", "late-fix"]},
         [at("2024-01-12T10:00:00Z")],
         {repo_id: ["on-in", "loose", "loose-late"]},
+        # Nothing was attributed: no member shipped anything.
+        {repo_id: sorted(CHAIN)},
     )
 
 

@@ -103,11 +103,32 @@ class MemoryFailureEvidenceReader:
         reach: TimeRange,
     ) -> WindowDeployments:
         judged = {r: _counted_in(self.db, r, environment, window) for r in repo_ids}
+        chains = await self.chains_around(repo_ids, environment, reach)
         return WindowDeployments(
-            chains=await self.chains_around(repo_ids, environment, reach),
+            chains=chains,
             remediations=await self.naming(judged),
             failed_attempts=await self.failed_attempts(repo_ids, environment, window),
+            idle={r: self._idle(r, environment, chain) for r, chain in chains.items()},
         )
+
+    def _idle(
+        self, repo_id: int, environment: str, chain: Sequence[Deployment]
+    ) -> set[str]:
+        shipping = {
+            c.deployment_id
+            for c in self.db.changes.get(repo_id, [])
+            if c.environment == environment
+        }
+        return {d.id for d in chain if d.id not in shipping}
+
+    async def first_shipped(
+        self, environment: str, wanted: IdsByRepo
+    ) -> dict[tuple[int, str], ChainKey]:
+        found: dict[tuple[int, str], ChainKey] = {}
+        for repo_id, shas in wanted.items():
+            shipped_by = self._shipped_by(repo_id, environment)
+            found.update({(repo_id, s): shipped_by[s] for s in shas if s in shipped_by})
+        return found
 
     async def naming(self, wanted: IdsByRepo) -> dict[int, list[Deployment]]:
         found = {

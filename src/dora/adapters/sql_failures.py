@@ -111,14 +111,14 @@ class SqlFailureEvidenceReader:
         shas: dict[int, list[str]] = {}
         for repo_id, _, sha in idle:
             shas.setdefault(repo_id, []).append(sha)
-        first = await self._first_shipments(environment, shas)
+        first = await self.first_shipped(environment, shas)
         returned: dict[int, dict[str, ChainKey]] = {}
         for repo_id, member, sha in idle:
             if (repo_id, sha) in first:
                 returned.setdefault(repo_id, {})[member] = first[repo_id, sha]
         return returned
 
-    async def _first_shipments(
+    async def first_shipped(
         self, environment: str, wanted: IdsByRepo
     ) -> dict[tuple[int, str], ChainKey]:
         kept = wants(wanted)

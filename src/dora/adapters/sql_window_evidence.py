@@ -19,6 +19,8 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
+    exists,
+    false,
     literal_column,
     not_,
     select,
@@ -33,11 +35,13 @@ from dora.adapters.sql_chain_reads import (
     deployments_of,
     in_chain,
 )
-from dora.adapters.sql_support import batches
+from dora.adapters.sql_support import batches, table
+from dora.adapters.sql_tables import ShippedChangeRow
 from dora.domain.model import Status
 from dora.ports.failures import WindowDeployments
 from dora.ports.repositories import TimeRange
 
+SHIPPED = table(ShippedChangeRow)
 CHAIN, REMEDY, FAILED = 0, 1, 2
 # How often the statement names its repos: it binds their ids that often.
 REPO_LISTS = 8
@@ -50,13 +54,15 @@ async def window_deployments(
     window: TimeRange,
     reach: TimeRange,
 ) -> WindowDeployments:
-    read = WindowDeployments(chains={}, remediations={}, failed_attempts=[])
+    read = WindowDeployments(chains={}, remediations={}, failed_attempts=[], idle={})
     for batch in batches(repo_ids, columns=REPO_LISTS):
         values = window_values(batch, environment, window, reach)
-        for kind, repo_id, *row in await session.execute(_statement(), values):
+        for kind, repo_id, *row, idle in await session.execute(_statement(), values):
             if kind == FAILED:
                 read.failed_attempts.append(row[4])
                 continue
+            if idle:
+                read.idle.setdefault(repo_id, set()).add(row[0])
             found = read.chains if kind == CHAIN else read.remediations
             found.setdefault(repo_id, []).append(deployment(row))
     return read
@@ -70,10 +76,11 @@ def _statement() -> Select[Any]:
     run it.
     """
     repo_ids, environment, window, reach = window_parameters()
-    parts = [(CHAIN, part) for part in around(repo_ids, environment, reach)]
+    chain = around(repo_ids, environment, reach)
+    parts = [(CHAIN, part.add_columns(_shipped_nothing())) for part in chain]
     parts += [
-        (REMEDY, _remedies(repo_ids, environment, window)),
-        (FAILED, _failed(repo_ids, environment, window)),
+        (REMEDY, _remedies(repo_ids, environment, window).add_columns(false())),
+        (FAILED, _failed(repo_ids, environment, window).add_columns(false())),
     ]
     union = union_all(
         *(
@@ -152,6 +159,21 @@ def counted_within(
         not_(deployments.c.baseline),
         *_within(deployments.c.finished_at, window),
     ]
+
+
+def _shipped_nothing() -> ColumnElement[bool]:
+    """Whether a chain member shipped no change of its own.
+
+    A member whose sha was shipped before ships nothing itself, and only such
+    a member may have gone back. A member's changes carry its finish time,
+    so the probe reads its changes only, through the index on finish time.
+    """
+    return ~exists().where(
+        SHIPPED.c.repo_id == DEPLOYMENTS.c.repo_id,
+        SHIPPED.c.environment == DEPLOYMENTS.c.environment,
+        SHIPPED.c.finished_at == DEPLOYMENTS.c.finished_at,
+        SHIPPED.c.deployment_pk == DEPLOYMENTS.c.id,
+    )
 
 
 def _failed(

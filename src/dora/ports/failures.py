@@ -28,12 +28,14 @@ class WindowDeployments:
     `chains` as `chains_around` returns them for the reach; `remediations`
     by repo, the deployments whose `remediates` names a counted chain member
     finished in the window; `failed_attempts` the finish times of the failed
-    deployments finished in the window.
+    deployments finished in the window; `idle` by repo, the ids of the chain
+    members that shipped no change of their own.
     """
 
     chains: dict[int, list[Deployment]]
     remediations: dict[int, list[Deployment]]
     failed_attempts: list[datetime]
+    idle: dict[int, set[str]]
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,11 @@ class FailureEvidenceReader(Protocol):
         self, repo_ids: Sequence[int], environment: str, during: TimeRange
     ) -> dict[int, dict[str, ChainKey]]:
         """Return, by repo and member id, where an earlier member shipped its sha."""
+
+    async def first_shipped(
+        self, environment: str, wanted: IdsByRepo
+    ) -> dict[tuple[int, str], ChainKey]:
+        """Return where each wanted sha of a repo was first shipped, if it was."""
 
     async def lineage_shipped(
         self, repo_id: int, environment: str, since: ChainKey, until: ChainKey

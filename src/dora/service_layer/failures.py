@@ -78,7 +78,7 @@ async def _outcomes(
 
     named = {r: _named(segments[r]) for r in judged}
     judged_segments = {r: segments[r] for r in judged}
-    rolled_back = await rollbacks(uow.failures, environment, judged_segments)
+    rolled_back = await rollbacks(uow.failures, environment, judged_segments, read.idle)
     remediated = await uow.failures.by_ids(named)
     reach = TimeRange(start, end + BLAME_SPAN)
     incidents = await uow.incidents.around(
