@@ -19,8 +19,8 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
-    exists,
     false,
+    literal,
     literal_column,
     not_,
     select,
@@ -167,12 +167,20 @@ def _shipped_nothing() -> ColumnElement[bool]:
     A member whose sha was shipped before ships nothing itself, and only such
     a member may have gone back. A member's changes carry its finish time,
     so the probe reads its changes only, through the index on finish time.
+    A scalar look-up, not NOT EXISTS, which the planner may answer by hashing
+    every change of the table instead.
     """
-    return ~exists().where(
-        SHIPPED.c.repo_id == DEPLOYMENTS.c.repo_id,
-        SHIPPED.c.environment == DEPLOYMENTS.c.environment,
-        SHIPPED.c.finished_at == DEPLOYMENTS.c.finished_at,
-        SHIPPED.c.deployment_pk == DEPLOYMENTS.c.id,
+    return (
+        select(literal(1))
+        .where(
+            SHIPPED.c.repo_id == DEPLOYMENTS.c.repo_id,
+            SHIPPED.c.environment == DEPLOYMENTS.c.environment,
+            SHIPPED.c.finished_at == DEPLOYMENTS.c.finished_at,
+            SHIPPED.c.deployment_pk == DEPLOYMENTS.c.id,
+        )
+        .limit(1)
+        .scalar_subquery()
+        .is_(None)
     )
 
 
