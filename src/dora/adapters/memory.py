@@ -260,6 +260,12 @@ class MemorySnapshotRepository:
     async def get(self, key: SnapshotKey) -> Snapshot | None:
         return self.db.snapshots.get(key)
 
+    async def with_version(
+        self, key: SnapshotKey, repo_ids: Sequence[int]
+    ) -> tuple[Snapshot | None, ScopeVersion]:
+        versions = [self.db.versions[repo_id] for repo_id in repo_ids]
+        return self.db.snapshots.get(key), ScopeVersion(len(versions), sum(versions))
+
     async def stored_text(self, key: SnapshotKey) -> StoredAnswer | None:
         snapshot = self.db.snapshots.get(key)
         if snapshot is None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from dora.domain.failures import ChainKey, chain_position
 from dora.domain.incidents import Incident
 from dora.domain.model import Deployment, Status
-from dora.ports.failures import IdsByRepo, Lineage
+from dora.ports.failures import IdsByRepo, Lineage, WindowDeployments
 from dora.ports.repositories import TimeRange
 
 if TYPE_CHECKING:
@@ -34,6 +34,19 @@ class MemoryIncidentRepository:
             for repo_id, ids in _sets(wanted).items()
         }
         return {repo_id: linked for repo_id, linked in found.items() if linked}
+
+    async def around(
+        self,
+        repo_ids: Sequence[int],
+        environment: str,
+        window: TimeRange,
+        reach: TimeRange,
+    ) -> dict[int, list[Incident]]:
+        judged = {r: _counted_in(self.db, r, environment, window) for r in repo_ids}
+        linked = await self.linked_to(judged)
+        unlinked = await self.unlinked(repo_ids, environment, reach)
+        found = {r: [*linked.get(r, []), *unlinked.get(r, [])] for r in repo_ids}
+        return {repo_id: incidents for repo_id, incidents in found.items() if incidents}
 
     async def unlinked(
         self, repo_ids: Sequence[int], environment: str, during: TimeRange
@@ -81,6 +94,41 @@ class MemoryFailureEvidenceReader:
         first = inside[0] if inside else before
         last = inside[-1] if inside else before - 1
         return chain[max(first - 1, 0) : last + 2]
+
+    async def around(
+        self,
+        repo_ids: Sequence[int],
+        environment: str,
+        window: TimeRange,
+        reach: TimeRange,
+    ) -> WindowDeployments:
+        judged = {r: _counted_in(self.db, r, environment, window) for r in repo_ids}
+        chains = await self.chains_around(repo_ids, environment, reach)
+        return WindowDeployments(
+            chains=chains,
+            remediations=await self.naming(judged),
+            failed_attempts=await self.failed_attempts(repo_ids, environment, window),
+            idle={r: self._idle(r, environment, chain) for r, chain in chains.items()},
+        )
+
+    def _idle(
+        self, repo_id: int, environment: str, chain: Sequence[Deployment]
+    ) -> set[str]:
+        shipping = {
+            c.deployment_id
+            for c in self.db.changes.get(repo_id, [])
+            if c.environment == environment
+        }
+        return {d.id for d in chain if d.id not in shipping}
+
+    async def first_shipped(
+        self, environment: str, wanted: IdsByRepo
+    ) -> dict[tuple[int, str], ChainKey]:
+        found: dict[tuple[int, str], ChainKey] = {}
+        for repo_id, shas in wanted.items():
+            shipped_by = self._shipped_by(repo_id, environment)
+            found.update({(repo_id, s): shipped_by[s] for s in shas if s in shipped_by})
+        return found
 
     async def naming(self, wanted: IdsByRepo) -> dict[int, list[Deployment]]:
         found = {
@@ -153,6 +201,20 @@ class MemoryFailureEvidenceReader:
             for c in self.db.changes.get(repo_id, [])
             if c.environment == environment and c.deployment_id in deployments
         }
+
+
+def _counted_in(
+    db: MemoryDatabase, repo_id: int, environment: str, window: TimeRange
+) -> list[str]:
+    """Return the ids of the counted chain members finished in the window."""
+    return [
+        d.id
+        for d in db.deployments[repo_id].values()
+        if d.counted
+        and d.environment == environment
+        and d.finished_at is not None
+        and window.start <= d.finished_at < window.end
+    ]
 
 
 def _sets(wanted: IdsByRepo) -> dict[int, set[str]]:

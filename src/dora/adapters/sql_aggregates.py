@@ -11,8 +11,8 @@ there the rows are read and the domain aggregates them.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -22,7 +22,9 @@ from sqlalchemy import (
     DateTime,
     Float,
     Integer,
+    Select,
     any_,
+    bindparam,
     cast,
     extract,
     func,
@@ -55,22 +57,34 @@ async def day_tallies(
     session: AsyncSession, repo_ids: Sequence[int], environment: str, window: Window
 ) -> list[DayTally]:
     first, after = window.bounds()
-    day = (_bucket(DeploymentRow.finished_at, window.day_starts()) - 1).label("day")
+    values = {
+        "repo_ids": list(repo_ids),
+        "environment": environment,
+        "first": first,
+        "after": after,
+        "starts": window.day_starts(),
+    }
+    return [DayTally(*row) for row in await session.execute(_day_tallies(), values)]
+
+
+@functools.cache
+def _day_tallies() -> Select[int, int, int]:
+    """Build once the tally by day, its values bound at each execution."""
+    day = (_bucket(DeploymentRow.finished_at) - 1).label("day")
     unknown = func.count().filter(_unknown_sha())
-    query = (
+    return (
         select(day, func.count(), unknown)
         .where(
-            DeploymentRow.repo_id == any_(_array(repo_ids, Integer())),
-            DeploymentRow.environment == environment,
+            DeploymentRow.repo_id == any_(_repo_ids()),
+            DeploymentRow.environment == bindparam("environment"),
             DeploymentRow.status == Status.SUCCESS.value,
             DeploymentRow.baseline.is_(False),
-            DeploymentRow.finished_at >= first,
-            DeploymentRow.finished_at < after,
+            DeploymentRow.finished_at >= bindparam("first"),
+            DeploymentRow.finished_at < bindparam("after"),
         )
         .group_by(day)
         .order_by(day)
     )
-    return [DayTally(*row) for row in await session.execute(query)]
 
 
 async def lead_time_figures(
@@ -81,8 +95,16 @@ async def lead_time_figures(
     granularity: Granularity,
     start: LeadTimeFrom,
 ) -> LeadTimes:
-    rows = _lead_times(repo_ids, environment, window, granularity, start).subquery()
-    found = {row[0]: row[1:] for row in await session.execute(_summaries(rows))}
+    first, after = window.bounds()
+    values = {
+        "repo_ids": list(repo_ids),
+        "environment": environment,
+        "first": first,
+        "after": after,
+        "starts": window.period_starts(granularity),
+    }
+    query = _summaries(start)
+    found = {row[0]: row[1:] for row in await session.execute(query, values)}
     # The rollup's row of every period together has no period.
     total = found.get(None)
     periods = range(1, len(window.periods(granularity)) + 1)
@@ -93,8 +115,13 @@ async def lead_time_figures(
     )
 
 
-def _summaries(rows: Any) -> Any:
-    """Count, exact sum, negatives, median and p90 by period and in total."""
+@functools.cache
+def _summaries(start: LeadTimeFrom) -> Select[Any]:
+    """Count, exact sum, negatives, median and p90 by period and in total.
+
+    Built once for each start of lead times, its values bound each time.
+    """
+    rows = _lead_times(start).subquery()
     clamped = func.greatest(rows.c.micros, 0)
     hours = cast(clamped, DOUBLE) / literal(float(US_PER_HOUR), DOUBLE)
     return select(
@@ -106,29 +133,22 @@ def _summaries(rows: Any) -> Any:
     ).group_by(func.rollup(rows.c.period))
 
 
-def _lead_times(
-    repo_ids: Sequence[int],
-    environment: str,
-    window: Window,
-    granularity: Granularity,
-    start: LeadTimeFrom,
-) -> Any:
+def _lead_times(start: LeadTimeFrom) -> Any:
     changes = ShippedChangeRow
     began = (
         changes.authored_at if start is LeadTimeFrom.AUTHORED else changes.committed_at
     )
-    first, after = window.bounds()
     # The epoch of an interval is an exact numeric: whole microseconds here.
     micros = extract("epoch", changes.finished_at - began) * US_PER_SECOND
     return select(
-        _bucket(changes.finished_at, window.period_starts(granularity)).label("period"),
+        _bucket(changes.finished_at).label("period"),
         cast(micros, BigInteger).label("micros"),
     ).where(
-        changes.repo_id == any_(_array(repo_ids, Integer())),
-        changes.environment == environment,
+        changes.repo_id == any_(_repo_ids()),
+        changes.environment == bindparam("environment"),
         changes.counted.is_(True),
-        changes.finished_at >= first,
-        changes.finished_at < after,
+        changes.finished_at >= bindparam("first"),
+        changes.finished_at < bindparam("after"),
     )
 
 
@@ -145,10 +165,14 @@ def _integer(value: Decimal | int) -> int:
     return int(value)
 
 
-def _bucket(instant: Any, starts: list[datetime]) -> ColumnElement[int]:
-    """The 1-based index of the last of `starts` at or before `instant`."""
-    bounds = _array(starts, DateTime(timezone=True))
-    return func.width_bucket(instant, bounds, type_=Integer())
+def _bucket(instant: Any) -> ColumnElement[int]:
+    """The 1-based index of the last of the bound `starts` at or before it."""
+    starts = bindparam("starts", type_=ARRAY(DateTime(timezone=True)))
+    return func.width_bucket(instant, starts, type_=Integer())
+
+
+def _repo_ids() -> Any:
+    return bindparam("repo_ids", type_=ARRAY(Integer()))
 
 
 def _array(values: Sequence[Any], item: Any) -> Any:

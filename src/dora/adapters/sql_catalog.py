@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dora.adapters.sql_locked import LockedVersions
 from dora.adapters.sql_support import batches, conflict_insert
 from dora.adapters.sql_tables import OrgRow, ProjectRow, RepoRow
 from dora.domain.model import Repo, RepoPath, Scope, ScopeType
@@ -17,6 +19,8 @@ RepoQuery = Select[int, str, str, str, str | None]
 class SqlRepoCatalog:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        # The versions of the repos this transaction locked, as it keeps them.
+        self.locked = LockedVersions()
 
     async def ensure(
         self, path: RepoPath, default_branch: str | None
@@ -60,12 +64,9 @@ class SqlRepoCatalog:
         return int((await self.session.execute(query)).scalar_one()), False
 
     async def get(self, path: RepoPath) -> Repo | None:
-        query = _repos().where(
-            OrgRow.slug == path.org,
-            ProjectRow.slug == path.project,
-            RepoRow.slug == path.repo,
-        )
-        repos = await self._repos(query)
+        values = {"org": path.org, "project": path.project, "repo": path.repo}
+        result = await self.session.execute(_by_path(), values)
+        repos = _found(result)
         return repos[0] if repos else None
 
     async def in_scope(self, scope: Scope) -> list[Repo] | None:
@@ -83,13 +84,10 @@ class SqlRepoCatalog:
         return await self._repos(_repos().where(*beneath).order_by(RepoRow.id))
 
     async def _repos(self, query: RepoQuery) -> list[Repo]:
-        result = await self.session.execute(query)
-        return [
-            Repo(id, RepoPath(org, project, repo), branch)
-            for id, org, project, repo, branch in result
-        ]
+        return _found(await self.session.execute(query))
 
     async def touch(self, repo_id: int) -> None:
+        self.locked.forget(repo_id)
         await self.session.execute(
             update(RepoRow)
             .where(RepoRow.id == repo_id)
@@ -101,6 +99,9 @@ class SqlRepoCatalog:
         return {id: version for id, version in await self.session.execute(query)}
 
     async def attributed_version(self, repo_id: int) -> int | None:
+        held = self.locked.of(self._transaction(), repo_id)
+        if held is not None:
+            return held[1]
         query = select(RepoRow.attributed_version).where(RepoRow.id == repo_id)
         return await self.session.scalar(query)
 
@@ -108,7 +109,11 @@ class SqlRepoCatalog:
         """Lock the repo row until commit; SQLite has no row locks and skips it.
 
         On SQLite every transaction already holds the database's write lock.
+        A repo this transaction locked already needs no second look-up.
         """
+        held = self.locked.of(self._transaction(), repo_id)
+        if held is not None:
+            return held[0]
         query = (
             select(RepoRow.data_version).where(RepoRow.id == repo_id).with_for_update()
         )
@@ -125,16 +130,38 @@ class SqlRepoCatalog:
                 .order_by(RepoRow.id)
                 .with_for_update()
             )
-            rows = await self.session.execute(query)
+            rows = (await self.session.execute(query)).all()
+            self.locked.keep(self._transaction(), rows)
             behind += [id for id, version, done in rows if done != version]
         return behind
 
     async def mark_attributed(self, repo_id: int, version: int) -> None:
+        self.locked.forget(repo_id)
         await self.session.execute(
             update(RepoRow)
             .where(RepoRow.id == repo_id)
             .values(attributed_version=version)
         )
+
+    def _transaction(self) -> object:
+        return self.session.sync_session.get_transaction()
+
+
+@functools.cache
+def _by_path() -> RepoQuery:
+    """Build once the look-up of a repo by its path, bound at each execution."""
+    return _repos().where(
+        OrgRow.slug == bindparam("org"),
+        ProjectRow.slug == bindparam("project"),
+        RepoRow.slug == bindparam("repo"),
+    )
+
+
+def _found(rows: Iterable[tuple[int, str, str, str, str | None]]) -> list[Repo]:
+    return [
+        Repo(id, RepoPath(org, project, repo), branch)
+        for id, org, project, repo, branch in rows
+    ]
 
 
 def _repos() -> RepoQuery:

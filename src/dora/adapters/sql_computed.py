@@ -4,28 +4,31 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date, datetime
-from functools import cache
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, Text, bindparam, cast, delete, func, insert, select, true
-from sqlalchemy.engine import Row
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy import Select, delete, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from dora.adapters.sql_aggregates import aggregates_in_sql, lead_time_figures
-from dora.adapters.sql_support import batches, conflict_insert, table
+from dora.adapters.sql_snapshot_reads import (
+    SLUGS,
+    current_snapshot,
+    key_fields,
+    read_alone,
+    snapshot_upsert,
+    stored_text,
+)
+from dora.adapters.sql_support import batches, table
 from dora.adapters.sql_tables import (
     DeploymentRow,
-    OrgRow,
-    ProjectRow,
-    RepoRow,
     ShippedChangeRow,
     SnapshotRow,
 )
 from dora.domain import lead_times
 from dora.domain.lead_times import LeadTimes
 from dora.domain.metrics import Change, LeadTimeFrom
-from dora.domain.model import ScopeType, ShippedChange
+from dora.domain.model import ShippedChange
 from dora.domain.window import Granularity, Window
 from dora.ports.repositories import (
     ScopeVersion,
@@ -176,126 +179,47 @@ class SqlSnapshotRepository:
         self.session = session
 
     async def get(self, key: SnapshotKey) -> Snapshot | None:
-        query = select(SnapshotRow).filter_by(**_key_fields(key))
+        query = select(SnapshotRow).filter_by(**key_fields(key))
         row = await self.session.scalar(query)
         if row is None:
             return None
         return Snapshot(key, row.data_version, row.answer, row.created_at)
 
+    async def with_version(
+        self, key: SnapshotKey, repo_ids: Sequence[int]
+    ) -> tuple[Snapshot | None, ScopeVersion]:
+        values = {**key_fields(key), "repo_ids": list(repo_ids)}
+        row = (await self.session.execute(current_snapshot(), values)).one()
+        repos, total, data_version, answer, created_at = row
+        scope = ScopeVersion(repos, int(total))
+        if data_version is None:
+            return None, scope
+        return Snapshot(key, data_version, answer, created_at), scope
+
     async def stored_text(self, key: SnapshotKey) -> StoredAnswer | None:
         slugs = dict(zip(SLUGS, key.scope.path.split("/"), strict=False))
-        statement = _stored_text(key.scope.type)
-        params = {**_key_fields(key), **slugs}
-        row = await _read_alone(self.session, statement, params)
+        statement = stored_text(key.scope.type)
+        params = {**key_fields(key), **slugs}
+        row = await read_alone(self.session, statement, params)
         if row is None:
             return None
         data_version, text, repos, total = row
         return StoredAnswer(data_version, ScopeVersion(repos, int(total)), text)
 
     async def put(self, snapshot: Snapshot) -> None:
-        key = _key_fields(snapshot.key)
+        key = key_fields(snapshot.key)
         answer = snapshot.answer
-        statement = conflict_insert(self.session, SnapshotRow).values(
-            id=uuid.uuid4(),
+        values = {
+            "id": uuid.uuid4(),
             **key,
-            deployment_frequency=int(answer.get("deployment_frequency", 0)),
-            lead_time_avg_ms=_milliseconds(answer.get("lead_time_avg_hours")),
-            data_version=snapshot.data_version,
-            answer=answer,
-            created_at=snapshot.computed_at,
-        )
-        replaced = (
-            "deployment_frequency",
-            "lead_time_avg_ms",
-            "data_version",
-            "answer",
-            "created_at",
-        )
-        await self.session.execute(
-            statement.on_conflict_do_update(
-                index_elements=list(key),
-                set_={name: statement.excluded[name] for name in replaced},
-            )
-        )
-
-
-async def _read_alone(
-    session: AsyncSession, statement: Select[str, str, int, int], params: dict[str, Any]
-) -> Row[str, str, int, int] | None:
-    """Run one read outside the session's transaction, where that is cheaper.
-
-    A single statement reads as of one moment anyway. On PostgreSQL, in
-    autocommit on a pooled connection of its own, it costs one round trip
-    instead of three (BEGIN, SELECT, ROLLBACK). SQLite keeps the session.
-    """
-    engine = session.bind
-    if not isinstance(engine, AsyncEngine) or engine.dialect.name != "postgresql":
-        return (await session.execute(statement, params)).first()
-    async with engine.connect() as connection:
-        await connection.execution_options(isolation_level="AUTOCOMMIT")
-        return (await connection.execute(statement, params)).first()
-
-
-SLUGS = ("org", "project", "repo")
-DEPTH = {ScopeType.ORG: 1, ScopeType.PROJECT: 2, ScopeType.REPO: 3}
-
-
-@cache
-def _stored_text(scope: ScopeType) -> Select[str, str, int, int]:
-    """The snapshot of a key, joined with its scope's version, in one statement.
-
-    Built once per scope type with bound parameters, so each request skips
-    building and compiling it. Reading both in one statement also reads
-    them as of one moment.
-    """
-    depth = DEPTH[scope]
-    columns = (OrgRow.slug, ProjectRow.slug, RepoRow.slug)[:depth]
-    slugs = zip(columns, SLUGS[:depth], strict=True)
-    versions = (
-        select(
-            func.count(RepoRow.id).label("repos"),
-            func.coalesce(func.sum(RepoRow.data_version), 0).label("total"),
-        )
-        .join(ProjectRow, RepoRow.project_id == ProjectRow.id)
-        .join(OrgRow, ProjectRow.org_id == OrgRow.id)
-        .where(*(slug == bindparam(name) for slug, name in slugs))
-        .subquery()
-    )
-    return (
-        select(
-            SnapshotRow.data_version,
-            cast(SnapshotRow.answer, Text),
-            versions.c.repos,
-            versions.c.total,
-        )
-        .join(versions, true())
-        .where(*(getattr(SnapshotRow, name) == bindparam(name) for name in KEY_FIELDS))
-    )
-
-
-KEY_FIELDS = (
-    "scope_type",
-    "scope_id",
-    "period_start",
-    "period_end",
-    "environment",
-    "granularity",
-    "tz",
-    "lead_time_from",
-)
-
-
-def _key_fields(key: SnapshotKey) -> dict[str, Any]:
-    return {
-        "scope_type": key.scope.type.value,
-        "scope_id": key.scope.path,
-        "period_start": date.fromisoformat(key.period_start),
-        "period_end": date.fromisoformat(key.period_end),
-        "environment": key.environment,
-        "granularity": key.granularity,
-        "tz": key.tz,
-        "lead_time_from": key.lead_time_from,
-    }
+            "deployment_frequency": int(answer.get("deployment_frequency", 0)),
+            "lead_time_avg_ms": _milliseconds(answer.get("lead_time_avg_hours")),
+            "data_version": snapshot.data_version,
+            "answer": answer,
+            "created_at": snapshot.computed_at,
+        }
+        dialect = self.session.get_bind().dialect.name
+        await self.session.execute(snapshot_upsert(dialect), values)
 
 
 def _milliseconds(hours: object) -> int | None:

@@ -12,23 +12,22 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, exists, select, tuple_, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dora.adapters.sql_support import batch_size, batches, by_repo, table, wants
-from dora.adapters.sql_tables import (
-    CommitRow,
-    DeploymentRow,
-    RepoRow,
-    ShippedChangeRow,
+from dora.adapters.sql_chain_reads import (
+    COLUMNS,
+    DEPLOYMENTS,
+    around,
+    deployment,
+    deployments_of,
 )
+from dora.adapters.sql_support import batch_size, batches, by_repo, table, wants
+from dora.adapters.sql_tables import CommitRow, DeploymentRow, ShippedChangeRow
+from dora.adapters.sql_window_evidence import window_deployments
 from dora.domain.failures import ChainKey
 from dora.domain.model import Deployment, Status
-from dora.ports.failures import IdsByRepo, Lineage
+from dora.ports.failures import IdsByRepo, Lineage, WindowDeployments
 from dora.ports.repositories import TimeRange
 
-DEPLOYMENTS = table(DeploymentRow)
 SHIPPED = table(ShippedChangeRow)
-REPOS = table(RepoRow)
-# A dict look-up, not an enum's call, for each of thousands of rows.
-STATUSES = {status.value: status for status in Status}
 
 
 class SqlFailureEvidenceReader:
@@ -41,24 +40,35 @@ class SqlFailureEvidenceReader:
         found: dict[int, list[Deployment]] = {}
         for batch in batches(repo_ids, columns=1):
             # One round trip, ordered by the database: in chain order by repo.
-            parts = _around(batch, environment, during)
+            parts = around(batch, environment, during)
             union = union_all(*(select(part.subquery()) for part in parts)).subquery()
             query = select(union).order_by(
                 union.c.repo_id, union.c.finished_at, union.c.id
             )
             for repo_id, *row in await self.session.execute(query):
-                found.setdefault(repo_id, []).append(_deployment(row))
+                found.setdefault(repo_id, []).append(deployment(row))
         return found
+
+    async def around(
+        self,
+        repo_ids: Sequence[int],
+        environment: str,
+        window: TimeRange,
+        reach: TimeRange,
+    ) -> WindowDeployments:
+        return await window_deployments(
+            self.session, repo_ids, environment, window, reach
+        )
 
     async def naming(self, wanted: IdsByRepo) -> dict[int, list[Deployment]]:
         kept = wants(wanted)
         found: dict[int, list[Deployment]] = {}
         for repo_ids, ids in by_repo(wanted):
-            query = _deployments(repo_ids).where(_remediating(ids))
+            query = deployments_of(repo_ids).where(_remediating(ids))
             for repo_id, *row in await self.session.execute(query):
-                deployment = _deployment(row)
-                if (repo_id, deployment.remediates) in kept:
-                    found.setdefault(repo_id, []).append(deployment)
+                remedy = deployment(row)
+                if (repo_id, remedy.remediates) in kept:
+                    found.setdefault(repo_id, []).append(remedy)
         return found
 
     async def by_ids(self, wanted: IdsByRepo) -> dict[int, list[Deployment]]:
@@ -69,7 +79,7 @@ class SqlFailureEvidenceReader:
         for pairs in batches(sorted(wants(wanted)), columns=2):
             query = select(DEPLOYMENTS.c.repo_id, *COLUMNS).where(key.in_(pairs))
             for repo_id, *row in await self.session.execute(query):
-                found.setdefault(repo_id, []).append(_deployment(row))
+                found.setdefault(repo_id, []).append(deployment(row))
         return found
 
     async def failed_attempts(
@@ -101,14 +111,14 @@ class SqlFailureEvidenceReader:
         shas: dict[int, list[str]] = {}
         for repo_id, _, sha in idle:
             shas.setdefault(repo_id, []).append(sha)
-        first = await self._first_shipments(environment, shas)
+        first = await self.first_shipped(environment, shas)
         returned: dict[int, dict[str, ChainKey]] = {}
         for repo_id, member, sha in idle:
             if (repo_id, sha) in first:
                 returned.setdefault(repo_id, {})[member] = first[repo_id, sha]
         return returned
 
-    async def _first_shipments(
+    async def first_shipped(
         self, environment: str, wanted: IdsByRepo
     ) -> dict[tuple[int, str], ChainKey]:
         kept = wants(wanted)
@@ -162,80 +172,6 @@ class SqlFailureEvidenceReader:
         return found
 
 
-# What a deployment is read from, in the order `_deployment` unpacks it:
-# by position, as a long window reads thousands of them.
-COLUMNS = (
-    DEPLOYMENTS.c.external_id,
-    DEPLOYMENTS.c.sha,
-    DEPLOYMENTS.c.environment,
-    DEPLOYMENTS.c.status,
-    DEPLOYMENTS.c.finished_at,
-    DEPLOYMENTS.c.started_at,
-    DEPLOYMENTS.c.baseline,
-    DEPLOYMENTS.c.id,
-    DEPLOYMENTS.c.url,
-    DEPLOYMENTS.c.remediates,
-)
-
-
-def _deployments(repo_ids: Sequence[int]) -> Select[Any]:
-    return select(DEPLOYMENTS.c.repo_id, *COLUMNS).where(
-        DEPLOYMENTS.c.repo_id.in_(repo_ids)
-    )
-
-
-def _in_chain(deployments: Any, environment: str) -> list[ColumnElement[bool]]:
-    return [
-        deployments.c.environment == environment,
-        deployments.c.status == Status.SUCCESS.value,
-        deployments.c.finished_at.is_not(None),
-    ]
-
-
-def _around(
-    repo_ids: Sequence[int], environment: str, during: TimeRange
-) -> list[Select[Any]]:
-    """Return the reads of the chain members in range and of each side's one."""
-    inside = _deployments(repo_ids).where(
-        *_in_chain(DEPLOYMENTS, environment),
-        DEPLOYMENTS.c.finished_at >= during.start,
-        DEPLOYMENTS.c.finished_at < during.end,
-    )
-    return [inside] + [
-        _deployments(repo_ids).where(
-            DEPLOYMENTS.c.id.in_(_neighbours(repo_ids, environment, during, before))
-        )
-        for before in (True, False)
-    ]
-
-
-def _neighbours(
-    repo_ids: Sequence[int], environment: str, during: TimeRange, before: bool
-) -> Select[Any]:
-    """Return each repo's last chain member before the range, or first after.
-
-    One indexed probe per repo (LIMIT 1 in a subquery correlated with the
-    repo), where a window function over the chain would read its history.
-    """
-    member = DEPLOYMENTS.alias("member")
-    order: tuple[ColumnElement[Any], ...]
-    if before:
-        side = member.c.finished_at < during.start
-        order = (member.c.finished_at.desc(), member.c.id.desc())
-    else:
-        side = member.c.finished_at >= during.end
-        order = (member.c.finished_at, member.c.id)
-    nearest = (
-        select(member.c.id)
-        .where(member.c.repo_id == REPOS.c.id, *_in_chain(member, environment), side)
-        .order_by(*order)
-        .limit(1)
-        .correlate(REPOS)
-        .scalar_subquery()
-    )
-    return select(nearest).where(REPOS.c.id.in_(repo_ids))
-
-
 def _remediating(ids: Sequence[str]) -> ColumnElement[bool]:
     # Asked about more ids than a statement holds (a long window), read every
     # deployment naming another and keep the wanted ones: such deployments
@@ -267,31 +203,4 @@ def _idle(repo_ids: Sequence[int], environment: str, during: TimeRange) -> Selec
         DEPLOYMENTS.c.finished_at >= during.start,
         DEPLOYMENTS.c.finished_at < during.end,
         ~shipped_some,
-    )
-
-
-def _deployment(row: Any) -> Deployment:
-    (
-        external_id,
-        sha,
-        environment,
-        status,
-        finished_at,
-        started_at,
-        baseline,
-        seq,
-        url,
-        remediates,
-    ) = row
-    return Deployment(
-        id=external_id,
-        sha=sha,
-        environment=environment,
-        status=STATUSES[status],
-        finished_at=finished_at,
-        started_at=started_at,
-        baseline=baseline,
-        seq=seq,
-        url=url,
-        remediates=remediates,
     )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select, update
+from sqlalchemy import ColumnElement, Select, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dora.adapters.sql_support import (
@@ -13,9 +14,15 @@ from dora.adapters.sql_support import (
     batches,
     by_repo,
     conflict_insert,
+    table,
     wants,
 )
-from dora.adapters.sql_tables import IncidentRow
+from dora.adapters.sql_tables import DeploymentRow, IncidentRow
+from dora.adapters.sql_window_evidence import (
+    counted_within,
+    window_parameters,
+    window_values,
+)
 from dora.domain.incidents import Incident
 from dora.ports.failures import IdsByRepo
 from dora.ports.repositories import TimeRange
@@ -56,20 +63,87 @@ class SqlIncidentRepository:
                     found.setdefault(row.repo_id, []).append(_incident(row))
         return found
 
+    async def around(
+        self,
+        repo_ids: Sequence[int],
+        environment: str,
+        window: TimeRange,
+        reach: TimeRange,
+    ) -> dict[int, list[Incident]]:
+        found: dict[int, list[Incident]] = {}
+        for batch in batches(repo_ids, columns=3):
+            values = window_values(batch, environment, window, reach)
+            for row in await self.session.scalars(_around(), values):
+                found.setdefault(row.repo_id, []).append(_incident(row))
+        return found
+
     async def unlinked(
         self, repo_ids: Sequence[int], environment: str, during: TimeRange
     ) -> dict[int, list[Incident]]:
         found: dict[int, list[Incident]] = {}
         for batch in batches(repo_ids, columns=1):
-            query = _incidents(batch).where(
-                IncidentRow.deployment_id.is_(None),
-                IncidentRow.environment == environment,
-                IncidentRow.started_at >= during.start,
-                IncidentRow.started_at < during.end,
-            )
+            query = _incidents(batch).where(_unlinked(environment, during))
             for row in await self.session.scalars(query):
                 found.setdefault(row.repo_id, []).append(_incident(row))
         return found
+
+
+@functools.cache
+def _around() -> Select[IncidentRow]:
+    """Build once the read of a window's incidents, its values bound each run.
+
+    The linked ones first, as `linked_to` and `unlinked` one after the other
+    would answer.
+    """
+    repo_ids, environment, window, reach = window_parameters()
+    return (
+        select(IncidentRow)
+        .where(
+            IncidentRow.repo_id.in_(repo_ids),
+            or_(
+                _linked(repo_ids, environment, window),
+                _unlinked(environment, reach),
+            ),
+        )
+        .order_by(
+            IncidentRow.deployment_id.is_(None), IncidentRow.started_at, IncidentRow.id
+        )
+    )
+
+
+def _unlinked(environment: str, during: TimeRange) -> ColumnElement[bool]:
+    return and_(
+        IncidentRow.deployment_id.is_(None),
+        IncidentRow.environment == environment,
+        IncidentRow.started_at >= during.start,
+        IncidentRow.started_at < during.end,
+    )
+
+
+def _linked(
+    repo_ids: Sequence[int], environment: str, window: TimeRange
+) -> ColumnElement[bool]:
+    """Whether an incident names a counted chain member finished in the window.
+
+    An uncorrelated subquery: read once from the window's few members.
+    """
+    judged = table(DeploymentRow).alias("judged")
+    named = table(IncidentRow).alias("named")
+    linked = (
+        select(named.c.id)
+        .join(
+            judged,
+            and_(
+                judged.c.repo_id == named.c.repo_id,
+                judged.c.external_id == named.c.deployment_id,
+            ),
+        )
+        .where(
+            named.c.repo_id.in_(repo_ids),
+            *counted_within(judged, environment, window),
+        )
+    )
+    return IncidentRow.id.in_(linked)
 
 
 def _naming(ids: Sequence[str]) -> ColumnElement[bool]:

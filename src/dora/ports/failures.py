@@ -22,6 +22,23 @@ IdsByRepo = Mapping[int, Sequence[str]]
 
 
 @dataclass(frozen=True)
+class WindowDeployments:
+    """The deployments the failure rules look at around a window, by kind.
+
+    `chains` as `chains_around` returns them for the reach; `remediations`
+    by repo, the deployments whose `remediates` names a counted chain member
+    finished in the window; `failed_attempts` the finish times of the failed
+    deployments finished in the window; `idle` by repo, the ids of the chain
+    members that shipped no change of their own.
+    """
+
+    chains: dict[int, list[Deployment]]
+    remediations: dict[int, list[Deployment]]
+    failed_attempts: list[datetime]
+    idle: dict[int, set[str]]
+
+
+@dataclass(frozen=True)
 class Lineage:
     """A commit's parents, and where in a chain it was first shipped."""
 
@@ -41,6 +58,20 @@ class IncidentRepository(Protocol):
     ) -> dict[int, list[Incident]]:
         """Return, by repo, the incidents naming no deployment started in range."""
 
+    async def around(
+        self,
+        repo_ids: Sequence[int],
+        environment: str,
+        window: TimeRange,
+        reach: TimeRange,
+    ) -> dict[int, list[Incident]]:
+        """Return, by repo, the incidents the rules look at around a window.
+
+        First those naming a counted chain member finished in the window (as
+        `linked_to` them), then those naming none started in the reach (as
+        `unlinked`), each in order of start.
+        """
+
 
 class FailureEvidenceReader(Protocol):
     """Indexed reads around a window, so no read loads a repo's whole history."""
@@ -49,6 +80,15 @@ class FailureEvidenceReader(Protocol):
         self, repo_ids: Sequence[int], environment: str, during: TimeRange
     ) -> dict[int, list[Deployment]]:
         """Return, by repo, the chain members finished in range and one each side."""
+
+    async def around(
+        self,
+        repo_ids: Sequence[int],
+        environment: str,
+        window: TimeRange,
+        reach: TimeRange,
+    ) -> WindowDeployments:
+        """Return the chains of the reach and the window's remedies and failures."""
 
     async def naming(self, wanted: IdsByRepo) -> dict[int, list[Deployment]]:
         """Return, by repo, the deployments whose `remediates` names a wanted one."""
@@ -65,6 +105,11 @@ class FailureEvidenceReader(Protocol):
         self, repo_ids: Sequence[int], environment: str, during: TimeRange
     ) -> dict[int, dict[str, ChainKey]]:
         """Return, by repo and member id, where an earlier member shipped its sha."""
+
+    async def first_shipped(
+        self, environment: str, wanted: IdsByRepo
+    ) -> dict[tuple[int, str], ChainKey]:
+        """Return where each wanted sha of a repo was first shipped, if it was."""
 
     async def lineage_shipped(
         self, repo_id: int, environment: str, since: ChainKey, until: ChainKey

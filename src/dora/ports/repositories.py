@@ -195,6 +195,11 @@ class StoredAnswer:
 class SnapshotRepository(Protocol):
     async def get(self, key: SnapshotKey) -> Snapshot | None: ...
 
+    async def with_version(
+        self, key: SnapshotKey, repo_ids: Sequence[int]
+    ) -> tuple[Snapshot | None, ScopeVersion]:
+        """Return the snapshot, if any, and the version of these repos now."""
+
     async def stored_text(self, key: SnapshotKey) -> StoredAnswer | None:
         """Read the answer undecoded and the scope's version in one look-up."""
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from dora.domain.failures import BLAME_SPAN, Evidence, Outcome, judge
 from dora.domain.model import Deployment
 from dora.domain.reliability import ReliabilityFigures, measure_reliability
+from dora.ports.failures import WindowDeployments
 from dora.ports.repositories import TimeRange, UnitOfWork
 from dora.service_layer.queries import MetricsQuery
 from dora.service_layer.rollbacks import rollbacks
@@ -27,11 +28,11 @@ async def reliability(
     Expects the repos' attribution to be current.
     """
     start, end = query.window.bounds()
-    outcomes = await outcomes_of(uow, repo_ids, query.environment, start, end)
-    attempts = await uow.failures.failed_attempts(
-        repo_ids, query.environment, TimeRange(start, end)
+    read = await _read(uow, repo_ids, query.environment, start, end)
+    outcomes = await _outcomes(uow, query.environment, start, end, read)
+    figures = measure_reliability(
+        query.window, query.granularity, outcomes, read.failed_attempts
     )
-    figures = measure_reliability(query.window, query.granularity, outcomes, attempts)
     return figures, outcomes
 
 
@@ -43,11 +44,33 @@ async def outcomes_of(
     end: datetime,
 ) -> list[Outcome]:
     """Judge the counted deployments of these repos finished in [start, end)."""
+    read = await _read(uow, repo_ids, environment, start, end)
+    return await _outcomes(uow, environment, start, end, read)
+
+
+async def _read(
+    uow: UnitOfWork,
+    repo_ids: Sequence[int],
+    environment: str,
+    start: datetime,
+    end: datetime,
+) -> WindowDeployments:
     # An unlinked incident a day after the window may still blame its last
     # deployment, so the segments reach that far.
     reach = TimeRange(start, end + BLAME_SPAN)
-    chains = await uow.failures.chains_around(repo_ids, environment, reach)
-    segments = {r: chains[r] for r in repo_ids if chains.get(r)}
+    return await uow.failures.around(
+        repo_ids, environment, TimeRange(start, end), reach
+    )
+
+
+async def _outcomes(
+    uow: UnitOfWork,
+    environment: str,
+    start: datetime,
+    end: datetime,
+    read: WindowDeployments,
+) -> list[Outcome]:
+    segments = {r: s for r, s in read.chains.items() if s}
     judged = {r: _judged(s, start, end) for r, s in segments.items()}
     judged = {r: ids for r, ids in judged.items() if ids}
     if not judged:
@@ -55,20 +78,21 @@ async def outcomes_of(
 
     named = {r: _named(segments[r]) for r in judged}
     judged_segments = {r: segments[r] for r in judged}
-    rolled_back = await rollbacks(uow.failures, environment, judged_segments)
-    remediations = await uow.failures.naming(judged)
+    rolled_back = await rollbacks(uow.failures, environment, judged_segments, read.idle)
     remediated = await uow.failures.by_ids(named)
-    linked = await uow.incidents.linked_to(judged)
-    unlinked = await uow.incidents.unlinked(list(judged), environment, reach)
+    reach = TimeRange(start, end + BLAME_SPAN)
+    incidents = await uow.incidents.around(
+        list(judged), environment, TimeRange(start, end), reach
+    )
 
     outcomes: list[Outcome] = []
     for repo_id in judged:
         evidence = Evidence(
             segment=segments[repo_id],
             rollbacks=rolled_back.get(repo_id, frozenset()),
-            remediations=remediations.get(repo_id, []),
+            remediations=read.remediations.get(repo_id, []),
             remediated={d.id: d for d in remediated.get(repo_id, [])},
-            incidents=[*linked.get(repo_id, []), *unlinked.get(repo_id, [])],
+            incidents=incidents.get(repo_id, []),
         )
         outcomes += judge(evidence, start, end)
     return outcomes

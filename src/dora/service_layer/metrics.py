@@ -12,7 +12,6 @@ from dora.domain.levels import DeploymentDays
 from dora.domain.metrics import figures_of, local_days
 from dora.domain.model import Repo
 from dora.ports.repositories import (
-    ScopeVersion,
     Snapshot,
     SnapshotKey,
     UnitOfWork,
@@ -36,11 +35,14 @@ async def dora_metrics(
             raise NotFound(
                 f"id: {query.scope.type.value} {query.scope.path!r} does not exist"
             )
-        version = await scope_version(uow, repos)
-        answer = await _answer(uow, query, repos, version, recompute)
+        ids = [repo.id for repo in repos]
+        stored, scope = await uow.snapshots.with_version(snapshot_key(query), ids)
+        version = scope.token()
+        answer = await _answer(
+            uow, query, repos, version, None if recompute else stored
+        )
         if query.compare == "previous":
-            # The earlier window is a question of its own, with its own snapshot.
-            earlier = await _answer(uow, query.previous(), repos, version, recompute)
+            earlier = await _earlier(uow, query.previous(), repos, version, recompute)
             answer = {**answer, "previous": compared(earlier)}
         await uow.commit()
     return answer
@@ -60,19 +62,30 @@ async def stored_answer(uow: UnitOfWork, query: MetricsQuery) -> str | None:
     return stored.text
 
 
-async def _answer(
+async def _earlier(
     uow: UnitOfWork,
     query: MetricsQuery,
     repos: list[Repo],
     version: str,
     recompute: bool,
 ) -> dict[str, Any]:
-    key = snapshot_key(query)
-    if not recompute:
-        stored = await uow.snapshots.get(key)
-        if stored is not None and stored.data_version == version:
-            return stored.answer
+    # The earlier window is a question of its own, with its own snapshot.
+    stored = None if recompute else await uow.snapshots.get(snapshot_key(query))
+    return await _answer(uow, query, repos, version, stored)
+
+
+async def _answer(
+    uow: UnitOfWork,
+    query: MetricsQuery,
+    repos: list[Repo],
+    version: str,
+    stored: Snapshot | None,
+) -> dict[str, Any]:
+    """Return the stored answer while it is of this version, else compute it."""
+    if stored is not None and stored.data_version == version:
+        return stored.answer
     answer = await compute(uow, query, repos)
+    key = snapshot_key(query)
     await uow.snapshots.put(Snapshot(key, version, answer, datetime.now(UTC)))
     return answer
 
@@ -108,12 +121,6 @@ async def compute(
     )
     days_per_period = DeploymentDays.of(window, local_days(window, days))
     return render(query, figures, datetime.now(UTC), reliability, days_per_period)
-
-
-async def scope_version(uow: UnitOfWork, repos: list[Repo]) -> str:
-    """Return a token that changes whenever data of any repo changes."""
-    versions = await uow.repos.versions([repo.id for repo in repos])
-    return ScopeVersion(len(versions), sum(versions.values())).token()
 
 
 def snapshot_key(query: MetricsQuery) -> SnapshotKey:

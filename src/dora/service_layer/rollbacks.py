@@ -2,28 +2,23 @@
 
 A deployment rolls back its predecessor when its sha is a proper ancestor of
 the predecessor's. The stored attribution answers most pairs at once: a
-deployment whose sha was first shipped by itself moved forward, and one read
-leaves those out; one whose sha was first shipped by the predecessor went
-back. Only a return to a commit shipped earlier still needs a walk, and a
-walk skips every commit shipped before its target was: such a commit cannot
-reach it. So the commits first shipped between the earliest target and the
-latest start are all the walks of a repo can visit, read in one statement.
+deployment whose sha was first shipped by itself moved forward, and the read
+of the chain marks the others, which shipped nothing; one whose sha was first
+shipped by the predecessor went back. Only a return to a commit shipped
+earlier still needs a walk, and a walk skips every commit shipped before its
+target was: such a commit cannot reach it. So the commits first shipped
+between the earliest target and the latest start are all the walks of a repo
+can visit, read in one statement.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import timedelta
+from collections.abc import Collection, Mapping, Sequence
 
 from dora.domain.failures import ChainKey, chain_position
 from dora.domain.model import Deployment
 from dora.ports.failures import FailureEvidenceReader, Lineage
-from dora.ports.repositories import TimeRange
-
-# The smallest step of a stored instant: a range ending this far after the
-# last member holds it.
-INSTANT = timedelta(microseconds=1)
 
 Pair = tuple[Deployment, Deployment]
 
@@ -32,18 +27,44 @@ async def rollbacks(
     reader: FailureEvidenceReader,
     environment: str,
     segments: Mapping[int, Sequence[Deployment]],
+    idle: Mapping[int, Collection[str]],
 ) -> dict[int, frozenset[str]]:
-    """Return by repo the ids of members that rolled back their predecessor."""
+    """Return by repo the ids of members that rolled back their predecessor.
+
+    `idle` holds by repo the ids of the members that shipped nothing of their
+    own: only those may have gone back.
+    """
     pairs = {repo_id: _pairs(segment) for repo_id, segment in segments.items()}
     pairs = {repo_id: found for repo_id, found in pairs.items() if found}
     if not pairs:
         return {}
-    returned = await reader.returns(list(pairs), environment, _span(pairs.values()))
+    returned = await _returns(reader, environment, pairs, idle)
     return {
         repo_id: await _rolled_back(
             reader, repo_id, environment, found, returned.get(repo_id, {})
         )
         for repo_id, found in pairs.items()
+    }
+
+
+async def _returns(
+    reader: FailureEvidenceReader,
+    environment: str,
+    pairs: Mapping[int, Sequence[Pair]],
+    idle: Mapping[int, Collection[str]],
+) -> dict[int, dict[str, ChainKey]]:
+    """Return by repo and member id where an idle later member's sha shipped."""
+    later = {
+        repo_id: [d for _, d in found if d.id in idle.get(repo_id, ())]
+        for repo_id, found in pairs.items()
+    }
+    wanted = {r: [d.sha for d in members] for r, members in later.items() if members}
+    first = await reader.first_shipped(environment, wanted) if wanted else {}
+    return {
+        repo_id: {
+            d.id: first[repo_id, d.sha] for d in members if (repo_id, d.sha) in first
+        }
+        for repo_id, members in later.items()
     }
 
 
@@ -82,19 +103,6 @@ async def _rolled_back(
             if _reaches(lineage, earlier.sha, later.sha, shipped_by)
         )
     return frozenset(found)
-
-
-def _span(pairs: Iterable[Sequence[Pair]]) -> TimeRange:
-    """Return the range that holds the later member of every pair of every repo.
-
-    The segments all cover the same window, so one range over them all reads
-    little more than each repo's own: the extra members it names are never
-    looked up.
-    """
-    ordered = list(pairs)
-    first = min(chain_position(found[0][1]) for found in ordered)
-    last = max(chain_position(found[-1][1]) for found in ordered)
-    return TimeRange(first[0], last[0] + INSTANT)
 
 
 def _reaches(
