@@ -88,9 +88,9 @@ async def _repo_by_repo(
     attempts: list[datetime] = []
     for repo_id in repo_ids:
         outcomes += await outcomes_of(uow, [repo_id], "production", start, end)
-        attempts += await uow.failures.failed_attempts(
-            [repo_id], "production", TimeRange(start, end)
-        )
+        during = TimeRange(start, end)
+        read = await uow.failures.around([repo_id], "production", during, during)
+        attempts += read.failed_attempts
     return measure_reliability(query.window, query.granularity, outcomes, attempts)
 
 

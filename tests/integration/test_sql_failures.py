@@ -29,7 +29,7 @@ async def test_an_incident_posted_again_is_updated_in_place(
     uow_factory: UowFactory,
 ) -> None:
     repo = await _repo(uow_factory)
-    opened = Incident("i1", at("2024-01-05T10:00:00Z"), deployment_id="d1")
+    opened = Incident("i1", at("2024-01-05T10:00:00Z"))
     resolved = dataclasses.replace(opened, resolved_at=at("2024-01-05T12:00:00Z"))
 
     async with uow_factory() as uow:
@@ -37,7 +37,8 @@ async def test_an_incident_posted_again_is_updated_in_place(
         _, again_new = await uow.incidents.upsert(repo.id, resolved)
         await uow.commit()
     async with uow_factory() as uow:
-        stored = (await uow.incidents.linked_to({repo.id: ["d1", "d9"]}))[repo.id]
+        read = await uow.incidents.around([repo.id], "production", *[january()] * 2)
+        stored = read[repo.id]
 
     assert (first_new, again_new) == (True, False)
     assert stored == [resolved]
@@ -59,7 +60,7 @@ async def test_unlinked_incidents_are_read_by_environment_and_start(
             await uow.incidents.upsert(repo.id, incident)
         await uow.commit()
     async with uow_factory() as uow:
-        found = await uow.incidents.unlinked([repo.id], "production", january())
+        found = await uow.incidents.around([repo.id], "production", *[january()] * 2)
 
     assert found == {repo.id: [wanted]}
 
@@ -76,11 +77,10 @@ async def test_remediates_round_trips_one_by_one_and_in_bulk(
         await uow.deployments.upsert_many(repo.id, [bulk_fix])
         await uow.commit()
     async with uow_factory() as uow:
-        naming = (await uow.failures.naming({repo.id: ["d1"]}))[repo.id]
-        named = (await uow.failures.by_ids({repo.id: ["d2", "d2", "nope"]}))[repo.id]
+        wanted = {repo.id: ["d2", "d3", "d2", "nope"]}
+        named = (await uow.failures.by_ids(wanted))[repo.id]
 
-    assert sorted(d.id for d in naming) == ["d2", "d3"]
-    assert [d.remediates for d in named] == ["d1"]
+    assert sorted((d.id, d.remediates) for d in named) == [("d2", "d1"), ("d3", "d1")]
 
 
 async def test_the_chain_around_a_range_has_one_member_on_each_side(
@@ -102,19 +102,14 @@ async def test_the_chain_around_a_range_has_one_member_on_each_side(
             await uow.deployments.upsert(repo.id, item)
         await uow.commit()
     async with uow_factory() as uow:
-        around = await uow.failures.chains_around([repo.id], "production", january())
-        empty = await uow.failures.chains_around(
-            [repo.id],
-            "production",
-            TimeRange(at("2024-01-20T00:00:00Z"), at("2024-01-21T00:00:00Z")),
-        )
-        attempts = await uow.failures.failed_attempts(
-            [repo.id], "production", january()
-        )
+        around = await uow.failures.around([repo.id], "production", *[january()] * 2)
+        quiet = TimeRange(at("2024-01-20T00:00:00Z"), at("2024-01-21T00:00:00Z"))
+        empty = await uow.failures.around([repo.id], "production", quiet, quiet)
 
-    assert [d.id for d in around[repo.id]] == ["before", "in", "after"]
-    assert [d.id for d in empty[repo.id]] == ["in", "after"]
-    assert attempts == [at("2024-01-05T10:00:00Z")]
+    assert [d.id for d in around.chains[repo.id]] == ["before", "in", "after"]
+    assert [d.id for d in empty.chains[repo.id]] == ["in", "after"]
+    assert around.failed_attempts == [at("2024-01-05T10:00:00Z")]
+    assert empty.failed_attempts == []
 
 
 async def test_lineage_shipped_gives_the_commits_first_shipped_in_a_span(
@@ -144,7 +139,7 @@ async def test_lineage_shipped_gives_the_commits_first_shipped_in_a_span(
     assert found[sha("b")].shipped_by == second
 
 
-async def test_returns_name_members_deploying_a_commit_shipped_before(
+async def test_members_that_shipped_nothing_and_where_their_sha_shipped(
     uow_factory: UowFactory,
 ) -> None:
     repo = await _repo(uow_factory)
@@ -164,6 +159,12 @@ async def test_returns_name_members_deploying_a_commit_shipped_before(
         await uow.commit()
 
     async with uow_factory() as uow:
-        returned = await uow.failures.returns([repo.id], "production", january())
+        read = await uow.failures.around([repo.id], "production", *[january()] * 2)
+        shas = {repo.id: [sha("a"), sha("unknown")]}
+        first_shipped = await uow.failures.first_shipped("production", shas)
 
-    assert returned == {repo.id: {"d3": (at("2024-01-02T10:00:00Z"), first.seq)}}
+    # d5, the chain's neighbour after the window, is read with it.
+    assert read.idle == {repo.id: {"d3", "d4", "d5"}}
+    assert first_shipped == {
+        (repo.id, sha("a")): (at("2024-01-02T10:00:00Z"), first.seq)
+    }

@@ -26,7 +26,7 @@ class MemoryIncidentRepository:
         stored[incident.id] = incident
         return incident, created
 
-    async def linked_to(self, wanted: IdsByRepo) -> dict[int, list[Incident]]:
+    async def _linked_to(self, wanted: IdsByRepo) -> dict[int, list[Incident]]:
         found = {
             repo_id: [
                 i for i in self.db.incidents[repo_id].values() if i.deployment_id in ids
@@ -43,12 +43,12 @@ class MemoryIncidentRepository:
         reach: TimeRange,
     ) -> dict[int, list[Incident]]:
         judged = {r: _counted_in(self.db, r, environment, window) for r in repo_ids}
-        linked = await self.linked_to(judged)
-        unlinked = await self.unlinked(repo_ids, environment, reach)
+        linked = await self._linked_to(judged)
+        unlinked = await self._unlinked(repo_ids, environment, reach)
         found = {r: [*linked.get(r, []), *unlinked.get(r, [])] for r in repo_ids}
         return {repo_id: incidents for repo_id, incidents in found.items() if incidents}
 
-    async def unlinked(
+    async def _unlinked(
         self, repo_ids: Sequence[int], environment: str, during: TimeRange
     ) -> dict[int, list[Incident]]:
         found = {
@@ -68,7 +68,7 @@ class MemoryFailureEvidenceReader:
     def __init__(self, db: MemoryDatabase) -> None:
         self.db = db
 
-    async def chains_around(
+    async def _chains_around(
         self, repo_ids: Sequence[int], environment: str, during: TimeRange
     ) -> dict[int, list[Deployment]]:
         found = {r: self._chain_around(r, environment, during) for r in repo_ids}
@@ -103,11 +103,11 @@ class MemoryFailureEvidenceReader:
         reach: TimeRange,
     ) -> WindowDeployments:
         judged = {r: _counted_in(self.db, r, environment, window) for r in repo_ids}
-        chains = await self.chains_around(repo_ids, environment, reach)
+        chains = await self._chains_around(repo_ids, environment, reach)
         return WindowDeployments(
             chains=chains,
-            remediations=await self.naming(judged),
-            failed_attempts=await self.failed_attempts(repo_ids, environment, window),
+            remediations=await self._naming(judged),
+            failed_attempts=await self._failed_attempts(repo_ids, environment, window),
             idle={r: self._idle(r, environment, chain) for r, chain in chains.items()},
         )
 
@@ -130,7 +130,7 @@ class MemoryFailureEvidenceReader:
             found.update({(repo_id, s): shipped_by[s] for s in shas if s in shipped_by})
         return found
 
-    async def naming(self, wanted: IdsByRepo) -> dict[int, list[Deployment]]:
+    async def _naming(self, wanted: IdsByRepo) -> dict[int, list[Deployment]]:
         found = {
             repo_id: [
                 d for d in self.db.deployments[repo_id].values() if d.remediates in ids
@@ -150,7 +150,7 @@ class MemoryFailureEvidenceReader:
         }
         return {repo_id: named for repo_id, named in found.items() if named}
 
-    async def failed_attempts(
+    async def _failed_attempts(
         self, repo_ids: Sequence[int], environment: str, during: TimeRange
     ) -> list[datetime]:
         return [
@@ -162,27 +162,6 @@ class MemoryFailureEvidenceReader:
             and d.finished_at is not None
             and during.start <= d.finished_at < during.end
         ]
-
-    async def returns(
-        self, repo_ids: Sequence[int], environment: str, during: TimeRange
-    ) -> dict[int, dict[str, ChainKey]]:
-        found = {r: self._returns(r, environment, during) for r in repo_ids}
-        return {repo_id: returned for repo_id, returned in found.items() if returned}
-
-    def _returns(
-        self, repo_id: int, environment: str, during: TimeRange
-    ) -> dict[str, ChainKey]:
-        shipped_by = self._shipped_by(repo_id, environment)
-        returned: dict[str, ChainKey] = {}
-        for d in self.db.deployments[repo_id].values():
-            if not d.in_chain or d.environment != environment:
-                continue
-            assert d.finished_at is not None
-            first = shipped_by.get(d.sha)
-            inside = during.start <= d.finished_at < during.end
-            if inside and first is not None and first != chain_position(d):
-                returned[d.id] = first
-        return returned
 
     async def lineage_shipped(
         self, repo_id: int, environment: str, since: ChainKey, until: ChainKey

@@ -10,12 +10,9 @@ from sqlalchemy import ColumnElement, Select, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dora.adapters.sql_support import (
-    batch_size,
     batches,
-    by_repo,
     conflict_insert,
     table,
-    wants,
 )
 from dora.adapters.sql_tables import DeploymentRow, IncidentRow
 from dora.adapters.sql_window_evidence import (
@@ -24,7 +21,6 @@ from dora.adapters.sql_window_evidence import (
     window_values,
 )
 from dora.domain.incidents import Incident
-from dora.ports.failures import IdsByRepo
 from dora.ports.repositories import TimeRange
 
 
@@ -53,16 +49,6 @@ class SqlIncidentRepository:
         )
         return incident, False
 
-    async def linked_to(self, wanted: IdsByRepo) -> dict[int, list[Incident]]:
-        kept = wants(wanted)
-        found: dict[int, list[Incident]] = {}
-        for repo_ids, ids in by_repo(wanted):
-            query = _incidents(repo_ids).where(_naming(ids))
-            for row in await self.session.scalars(query):
-                if (row.repo_id, row.deployment_id) in kept:
-                    found.setdefault(row.repo_id, []).append(_incident(row))
-        return found
-
     async def around(
         self,
         repo_ids: Sequence[int],
@@ -77,23 +63,12 @@ class SqlIncidentRepository:
                 found.setdefault(row.repo_id, []).append(_incident(row))
         return found
 
-    async def unlinked(
-        self, repo_ids: Sequence[int], environment: str, during: TimeRange
-    ) -> dict[int, list[Incident]]:
-        found: dict[int, list[Incident]] = {}
-        for batch in batches(repo_ids, columns=1):
-            query = _incidents(batch).where(_unlinked(environment, during))
-            for row in await self.session.scalars(query):
-                found.setdefault(row.repo_id, []).append(_incident(row))
-        return found
-
 
 @functools.cache
 def _around() -> Select[IncidentRow]:
     """Build once the read of a window's incidents, its values bound each run.
 
-    The linked ones first, as `linked_to` and `unlinked` one after the other
-    would answer.
+    The linked ones first, then the unlinked, as the port promises.
     """
     repo_ids, environment, window, reach = window_parameters()
     return (
@@ -144,23 +119,6 @@ def _linked(
         )
     )
     return IncidentRow.id.in_(linked)
-
-
-def _naming(ids: Sequence[str]) -> ColumnElement[bool]:
-    # Asked about more ids than a statement holds (a long window), read every
-    # incident naming a deployment and keep the wanted ones: such incidents
-    # are few, and one read beats a statement per batch of ids.
-    if len(ids) > batch_size(columns=2):
-        return IncidentRow.deployment_id.is_not(None)
-    return IncidentRow.deployment_id.in_(ids)
-
-
-def _incidents(repo_ids: Sequence[int]) -> Select[IncidentRow]:
-    return (
-        select(IncidentRow)
-        .where(IncidentRow.repo_id.in_(repo_ids))
-        .order_by(IncidentRow.started_at, IncidentRow.id)
-    )
 
 
 def _incident_fields(incident: Incident) -> dict[str, Any]:

@@ -25,11 +25,12 @@ IdsByRepo = Mapping[int, Sequence[str]]
 class WindowDeployments:
     """The deployments the failure rules look at around a window, by kind.
 
-    `chains` as `chains_around` returns them for the reach; `remediations`
-    by repo, the deployments whose `remediates` names a counted chain member
-    finished in the window; `failed_attempts` the finish times of the failed
-    deployments finished in the window; `idle` by repo, the ids of the chain
-    members that shipped no change of their own.
+    `chains` by repo, the chain members finished in the reach and one on
+    each side, in chain order; `remediations` by repo, the deployments whose
+    `remediates` names a counted chain member finished in the window;
+    `failed_attempts` the finish times of the failed deployments finished in
+    the window; `idle` by repo, the ids of the chain members that shipped no
+    change of their own.
     """
 
     chains: dict[int, list[Deployment]]
@@ -50,14 +51,6 @@ class IncidentRepository(Protocol):
     async def upsert(self, repo_id: int, incident: Incident) -> tuple[Incident, bool]:
         """Store or replace an incident by id; return it and whether it is new."""
 
-    async def linked_to(self, wanted: IdsByRepo) -> dict[int, list[Incident]]:
-        """Return, by repo, the incidents that name one of its wanted deployments."""
-
-    async def unlinked(
-        self, repo_ids: Sequence[int], environment: str, during: TimeRange
-    ) -> dict[int, list[Incident]]:
-        """Return, by repo, the incidents naming no deployment started in range."""
-
     async def around(
         self,
         repo_ids: Sequence[int],
@@ -67,19 +60,14 @@ class IncidentRepository(Protocol):
     ) -> dict[int, list[Incident]]:
         """Return, by repo, the incidents the rules look at around a window.
 
-        First those naming a counted chain member finished in the window (as
-        `linked_to` them), then those naming none started in the reach (as
-        `unlinked`), each in order of start.
+        First those naming a counted chain member finished in the window,
+        then those naming no deployment and started in the reach, each in
+        order of start.
         """
 
 
 class FailureEvidenceReader(Protocol):
     """Indexed reads around a window, so no read loads a repo's whole history."""
-
-    async def chains_around(
-        self, repo_ids: Sequence[int], environment: str, during: TimeRange
-    ) -> dict[int, list[Deployment]]:
-        """Return, by repo, the chain members finished in range and one each side."""
 
     async def around(
         self,
@@ -90,21 +78,8 @@ class FailureEvidenceReader(Protocol):
     ) -> WindowDeployments:
         """Return the chains of the reach and the window's remedies and failures."""
 
-    async def naming(self, wanted: IdsByRepo) -> dict[int, list[Deployment]]:
-        """Return, by repo, the deployments whose `remediates` names a wanted one."""
-
     async def by_ids(self, wanted: IdsByRepo) -> dict[int, list[Deployment]]:
         """Return, by repo, the deployments with the wanted ids."""
-
-    async def failed_attempts(
-        self, repo_ids: Sequence[int], environment: str, during: TimeRange
-    ) -> list[datetime]:
-        """Return the finish times of failed deployments finished in the range."""
-
-    async def returns(
-        self, repo_ids: Sequence[int], environment: str, during: TimeRange
-    ) -> dict[int, dict[str, ChainKey]]:
-        """Return, by repo and member id, where an earlier member shipped its sha."""
 
     async def first_shipped(
         self, environment: str, wanted: IdsByRepo
