@@ -14,15 +14,6 @@ from dora.adapters.sql_tables import DeploymentRow
 from dora.domain.model import Deployment, Status
 
 DEPLOYMENTS = table(DeploymentRow)
-FIELDS = (
-    "sha",
-    "environment",
-    "status",
-    "started_at",
-    "finished_at",
-    "baseline",
-    "remediates",
-)
 
 
 async def upsert_deployments(
@@ -126,34 +117,23 @@ async def _update(
     statement = (
         update(DEPLOYMENTS)
         .where(DEPLOYMENTS.c.id == bindparam("seq"))
-        .values({name: bindparam(f"new_{name}") for name in (*FIELDS, "url")})
+        .values({name: bindparam(f"new_{name}") for name in VALUES})
     )
     rows = [
-        {"seq": d.seq, **{f"new_{k}": v for k, v in _fields(d).items()}}
+        {"seq": d.seq, **{f"new_{k}": v for k, v in deployment_values(d).items()}}
         for d in changed
     ]
-    for row in rows:
-        del row["new_external_id"]
     connection = await session.connection()
     await connection.execute(statement, rows)
 
 
 def _differs(old: Deployment, new: Deployment) -> bool:
-    return any(getattr(old, name) != getattr(new, name) for name in (*FIELDS, "url"))
+    return any(getattr(old, name) != getattr(new, name) for name in VALUES)
 
 
-def _fields(deployment: Deployment) -> dict[str, Any]:
-    return {
-        "external_id": deployment.id,
-        "sha": deployment.sha,
-        "environment": deployment.environment,
-        "status": deployment.status.value,
-        "started_at": deployment.started_at,
-        "finished_at": deployment.finished_at,
-        "baseline": deployment.baseline,
-        "url": deployment.url,
-        "remediates": deployment.remediates,
-    }
+def deployment_values(deployment: Deployment) -> dict[str, Any]:
+    """Return, by column, what a report of the deployment sets."""
+    return dict(zip(VALUES, _values(deployment), strict=True))
 
 
 # The order of `_row`'s values.
@@ -171,11 +151,18 @@ COLUMNS = (
 )
 
 
+# The columns a report sets: all but the repo and the deployment's id.
+VALUES = COLUMNS[2:]
+
+
 def _row(repo_id: int, d: Deployment) -> tuple[Any, ...]:
     """Return the deployment's row, valued as `COLUMNS` says."""
+    return (repo_id, d.id, *_values(d))
+
+
+def _values(d: Deployment) -> tuple[Any, ...]:
+    """Return the deployment's values, as `VALUES` names them."""
     return (
-        repo_id,
-        d.id,
         d.sha,
         d.environment,
         d.status.value,

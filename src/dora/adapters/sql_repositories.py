@@ -11,7 +11,11 @@ from sqlalchemy import Select, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dora.adapters.sql_aggregates import aggregates_in_sql, day_tallies
-from dora.adapters.sql_bulk import deployment_of_row, upsert_deployments
+from dora.adapters.sql_bulk import (
+    deployment_of_row,
+    deployment_values,
+    upsert_deployments,
+)
 from dora.adapters.sql_copy import copies, insert_new_by_copy
 from dora.adapters.sql_support import batches, conflict_insert, table
 from dora.adapters.sql_tables import CommitRow, DeploymentRow
@@ -100,7 +104,7 @@ class SqlDeploymentRepository:
         self, repo_id: int, deployment: Deployment
     ) -> tuple[Deployment, bool]:
         """Insert, or update in place so the deployment keeps its first `seq`."""
-        fields = _deployment_fields(deployment)
+        fields = deployment_values(deployment)
         rows = table(DeploymentRow)
         insert = (
             conflict_insert(self.session, DeploymentRow)
@@ -204,19 +208,6 @@ class SqlDeploymentRepository:
 def _deployed_at(finished_at: datetime | None, known_sha: bool) -> DeployedAt:
     assert finished_at is not None, "the query keeps finished deployments only"
     return DeployedAt(finished_at, bool(known_sha))
-
-
-def _deployment_fields(deployment: Deployment) -> dict[str, Any]:
-    return {
-        "sha": deployment.sha,
-        "environment": deployment.environment,
-        "status": deployment.status.value,
-        "started_at": deployment.started_at,
-        "finished_at": deployment.finished_at,
-        "baseline": deployment.baseline,
-        "url": deployment.url,
-        "remediates": deployment.remediates,
-    }
 
 
 def _deployments(repo_id: int) -> Select[*tuple[Any, ...]]:
