@@ -55,12 +55,15 @@ async def _read(
     start: datetime,
     end: datetime,
 ) -> WindowDeployments:
+    return await uow.failures.around(
+        repo_ids, environment, TimeRange(start, end), _reach(start, end)
+    )
+
+
+def _reach(start: datetime, end: datetime) -> TimeRange:
     # An unlinked incident a day after the window may still blame its last
     # deployment, so the segments reach that far.
-    reach = TimeRange(start, end + BLAME_SPAN)
-    return await uow.failures.around(
-        repo_ids, environment, TimeRange(start, end), reach
-    )
+    return TimeRange(start, end + BLAME_SPAN)
 
 
 async def _outcomes(
@@ -80,9 +83,8 @@ async def _outcomes(
     judged_segments = {r: segments[r] for r in judged}
     rolled_back = await rollbacks(uow.failures, environment, judged_segments, read.idle)
     remediated = await uow.failures.by_ids(named)
-    reach = TimeRange(start, end + BLAME_SPAN)
     incidents = await uow.incidents.around(
-        list(judged), environment, TimeRange(start, end), reach
+        list(judged), environment, TimeRange(start, end), _reach(start, end)
     )
 
     outcomes: list[Outcome] = []
