@@ -7,8 +7,20 @@ from collections.abc import Callable
 from dora.adapters.sql_database import SqlUnitOfWork
 from dora.adapters.sql_tables import OrgRow, ProjectRow
 from dora.domain.model import RepoPath, Scope, ScopeType
+from dora.ports.repositories import SnapshotKey
 
 from .builders import PATH
+
+# Any question: only the scope's version is read with it.
+SOME_KEY = SnapshotKey(
+    Scope(ScopeType.ORG, "acme"),
+    "2024-01-01",
+    "2024-01-31",
+    "production",
+    "week",
+    "UTC",
+    "committed",
+)
 
 UowFactory = Callable[[], SqlUnitOfWork]
 
@@ -113,8 +125,9 @@ async def test_touch_raises_the_data_version_of_one_repo(
         await uow.commit()
 
     async with uow_factory() as uow:
-        versions = await uow.repos.versions([api, ui])
-    assert versions == {api: 2, ui: 0}
+        _, of_api = await uow.snapshots.with_version(SOME_KEY, [api])
+        _, of_ui = await uow.snapshots.with_version(SOME_KEY, [ui])
+    assert (of_api.total, of_ui.total) == (2, 0)
 
 
 async def test_attribution_version_is_recorded_and_locked_reads_current(

@@ -106,9 +106,6 @@ class MemoryRepoCatalog:
     async def touch(self, repo_id: int) -> None:
         self.db.versions[repo_id] += 1
 
-    async def versions(self, repo_ids: Sequence[int]) -> dict[int, int]:
-        return {repo_id: self.db.versions[repo_id] for repo_id in repo_ids}
-
     async def attributed_version(self, repo_id: int) -> int | None:
         return self.db.attributed.get(repo_id)
 

@@ -94,10 +94,6 @@ class SqlRepoCatalog:
             .values(data_version=RepoRow.data_version + 1)
         )
 
-    async def versions(self, repo_ids: Sequence[int]) -> dict[int, int]:
-        query = select(RepoRow.id, RepoRow.data_version).where(RepoRow.id.in_(repo_ids))
-        return {id: version for id, version in await self.session.execute(query)}
-
     async def attributed_version(self, repo_id: int) -> int | None:
         held = self.locked.of(self._transaction(), repo_id)
         if held is not None:

@@ -47,9 +47,6 @@ class RepoCatalog(Protocol):
     async def touch(self, repo_id: int) -> None:
         """Record that data of the repo changed."""
 
-    async def versions(self, repo_ids: Sequence[int]) -> dict[int, int]:
-        """Return each repo's data version, raised by every accepted write."""
-
     async def attributed_version(self, repo_id: int) -> int | None:
         """Return the data version the stored attribution was computed at."""
 
