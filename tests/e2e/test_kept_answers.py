@@ -8,10 +8,9 @@ their commit (PostgreSQL) or at the next question (SQLite, which is asked).
 from __future__ import annotations
 
 import asyncio
-import inspect
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from aiohttp.test_utils import TestClient
@@ -22,6 +21,7 @@ from dora.container import Container
 from dora.entrypoints.http_app import create_app
 from dora.entrypoints.http_handlers import ANSWERS, CONTAINER
 from dora.entrypoints.settings import Settings
+from dora.entrypoints.wiring import settle
 from tests.e2e.conftest import ClientMaker
 from tests.e2e.test_rollups import deploy, metrics, seed
 
@@ -29,8 +29,7 @@ WAIT_S = 5.0
 
 
 async def engine_of(client: TestClient) -> AsyncEngine:
-    engine = client.app[CONTAINER].engine()
-    return await engine if inspect.isawaitable(engine) else engine
+    return cast("AsyncEngine", await settle(client.app[CONTAINER].engine()))
 
 
 @contextmanager

@@ -18,21 +18,20 @@ if TYPE_CHECKING:
     from dora.container import Container
 
 
-async def settle(result: object) -> None:
-    """Await what `init_resources` or `shutdown_resources` returned, if needed."""
-    if inspect.isawaitable(result):
-        await result
+async def settle(result: object) -> object:
+    """Await what the container returned, if it is awaitable; return its value.
+
+    `init_resources`, `shutdown_resources` and the providers that depend on
+    an async resource hand out awaitables; the in-memory overrides do not.
+    """
+    return await result if inspect.isawaitable(result) else result
 
 
 async def unit_of_work(container: Container) -> UnitOfWork:
     """Return a new unit of work of the container's storage."""
-    return cast("UnitOfWork", await _settled(container.uow()))
+    return cast("UnitOfWork", await settle(container.uow()))
 
 
 async def change_feed(container: Container) -> ChangeFeed:
     """Return the feed that tells the process of changes to its storage."""
-    return cast("ChangeFeed", await _settled(container.change_feed()))
-
-
-async def _settled(provided: object) -> object:
-    return await provided if inspect.isawaitable(provided) else provided
+    return cast("ChangeFeed", await settle(container.change_feed()))
